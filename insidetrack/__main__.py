@@ -1,0 +1,3 @@
+from insidetrack.cli import main
+
+main()

@@ -1,0 +1,95 @@
+"""Users, what they may see (memberships), and tokens for dealer systems."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from insidetrack.core.roles import Role
+from insidetrack.network.models import Department
+
+
+class User(AbstractUser):
+    """A person who signs in: head-office analyst, region manager, dealer staff, or an owner.
+
+    The login is the e-mail address (kept in ``username`` too, so Django's admin and auth forms work unchanged).
+    """
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    preferred_language = models.CharField(_("preferred language"), max_length=8, default="en")
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class Membership(models.Model):
+    """A role held over a scope. The scope columns a role needs are enforced by a check constraint."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    brand = models.ForeignKey("network.Brand", on_delete=models.CASCADE, related_name="memberships")
+    region = models.ForeignKey("network.Region", on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="memberships")
+    dealer = models.ForeignKey("network.Dealer", on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="memberships")
+    department = models.CharField(_("department"), max_length=20, choices=Department.choices, blank=True)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="memberships")
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                name="membership_scope_matches_role",
+                condition=(
+                    Q(role=Role.HEAD_OFFICE, region__isnull=True, dealer__isnull=True, customer__isnull=True)
+                    | Q(role=Role.REGION_MANAGER, region__isnull=False, dealer__isnull=True, customer__isnull=True)
+                    | Q(role__in=[Role.DEALER_PRINCIPAL, Role.DEALER_STAFF], dealer__isnull=False,
+                        customer__isnull=True)
+                    | Q(role=Role.OWNER, customer__isnull=False, dealer__isnull=True, region__isnull=True)
+                ),
+            ),
+            models.UniqueConstraint(fields=["user", "role", "region", "dealer", "customer"],
+                                    name="membership_unique", nulls_distinct=False),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
+
+
+def hash_token(raw: str) -> str:
+    """Tokens are stored hashed, so a database leak does not hand out working credentials."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token a dealer system uses to call the API; it acts as that dealer's principal, never wider."""
+
+    dealer = models.ForeignKey("network.Dealer", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=120, help_text=_("Which system uses it, e.g. 'DMS'."))
+    prefix = models.CharField(_("prefix"), max_length=12, help_text=_("First characters, to recognise a token."))
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def generate() -> str:
+        """A new raw token; shown once to the person who creates it."""
+        return "it_" + secrets.token_urlsafe(32)

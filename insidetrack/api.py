@@ -1,0 +1,34 @@
+"""The JSON API under /api/v1/, with its OpenAPI schema at /api/v1/openapi.json and docs at /api/v1/docs."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from insidetrack.accounts.api import router as accounts_router
+from insidetrack.core.api_auth import ApiTokenAuth, SessionActorAuth
+from insidetrack.core.errors import DomainError
+from insidetrack.customers.api import router as customers_router
+from insidetrack.journeys.api import router as journeys_router
+from insidetrack.network.api import router as network_router
+from insidetrack.surveys.api import router as surveys_router
+
+api = NinjaAPI(
+    title="Inside Track API",
+    version="1",
+    description="Customer-experience data for a premium car brand's network. Every read is scoped to the caller.",
+    auth=[ApiTokenAuth(), SessionActorAuth()],
+    urls_namespace="api-1",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+api.add_router("/", accounts_router, tags=["accounts"])
+api.add_router("/network", network_router, tags=["network"])
+api.add_router("/customers", customers_router, tags=["customers"])
+api.add_router("/journey", journeys_router, tags=["journey"])
+api.add_router("/responses", surveys_router, tags=["surveys"])

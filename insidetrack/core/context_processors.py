@@ -1,0 +1,35 @@
+"""Values every page's layout needs: the brand name and the navigation for the viewer's role."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+def navigation_for(actor) -> list[tuple[str, str]]:
+    """Menu entries (label, url) for a role; a role only sees links it can open."""
+    if actor is None or actor.role is None:
+        return []
+    if actor.role == Role.OWNER:
+        return [(_("My overview"), reverse("portal:home"))]
+    items = [(_("Overview"), reverse("home")), (_("Feedback"), reverse("analytics:responses")),
+             (_("Customers"), reverse("customers:list"))]
+    if actor.role in (Role.HEAD_OFFICE, Role.REGION_MANAGER):
+        items.append((_("Dealers"), reverse("analytics:dealers")))
+    if actor.role == Role.HEAD_OFFICE:
+        items.append((_("Journey"), reverse("journeys:map")))
+    return items
+
+
+def shell(request: HttpRequest) -> dict[str, object]:
+    actor = getattr(request, "actor", None)
+    return {
+        "brand_name": settings.BRAND_NAME,
+        "actor": actor,
+        "navigation": navigation_for(actor) if getattr(request, "user", None) and request.user.is_authenticated
+        else [],
+    }

@@ -1,0 +1,132 @@
+"""Customer data. Every model here is scoped: read it only through ``visible_to(actor)``.
+
+Personal data has an owner (the dealer that looks after the customer, under the brand as controller) and a purpose
+(customer care and feedback, recorded per consent flag).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from insidetrack.core.scoping import Scope, ScopedModel
+
+
+class Household(models.TextChoices):
+    SINGLE = "single", _("Single")
+    COUPLE = "couple", _("Couple")
+    FAMILY = "family", _("Family with children")
+    UNKNOWN = "", _("Unknown")
+
+
+class HandoverPreference(models.TextChoices):
+    """How the customer wants to take delivery: the Lexus lesson is that this differs person to person."""
+
+    QUICK = "quick", _("Drive straight off")
+    CEREMONY = "ceremony", _("Ceremony with family, photos and refreshments")
+    HOME = "home", _("Delivered at home or work")
+    UNKNOWN = "", _("Not asked yet")
+
+
+class DealType(models.TextChoices):
+    """Fleet and staff deals are never surveyed: their scores measure a purchasing department, not an owner."""
+
+    RETAIL = "retail", _("Retail")
+    FLEET = "fleet", _("Fleet")
+    STAFF = "staff", _("Staff")
+
+
+class Customer(ScopedModel):
+    """A person the brand has a relationship with, looked after by one dealer."""
+
+    scope = Scope(brand="brand_id", region="dealer__region_id", dealer="dealer_id", customer="pk")
+
+    brand = models.ForeignKey("network.Brand", on_delete=models.PROTECT, related_name="customers")
+    dealer = models.ForeignKey("network.Dealer", on_delete=models.PROTECT, related_name="customers",
+                               help_text=_("The dealer that looks after this customer and owns their feedback."))
+    first_name = models.CharField(_("first name"), max_length=80)
+    last_name = models.CharField(_("last name"), max_length=80)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    contact_updated_at = models.DateTimeField(
+        _("contact details last changed"), null=True, blank=True,
+        help_text=_("An edit just before a survey invitation is an integrity signal."),
+    )
+    language = models.CharField(_("language"), max_length=8, default="en")
+    deal_type = models.CharField(_("deal type"), max_length=10, choices=DealType.choices, default=DealType.RETAIL)
+    consent_surveys = models.BooleanField(_("consents to feedback surveys"), default=True)
+    consent_marketing = models.BooleanField(_("consents to marketing"), default=False)
+    consent_connected_car = models.BooleanField(_("consents to connected-car data"), default=False)
+    consent_updated_at = models.DateTimeField(null=True, blank=True)
+    household = models.CharField(_("household"), max_length=10, choices=Household.choices, blank=True)
+    usage = models.JSONField(
+        _("usage"), default=list, blank=True,
+        help_text=_('How the car is used, e.g. ["family", "weekend", "track", "commute", "business"].'),
+    )
+    interests = models.JSONField(_("interests"), default=list, blank=True)
+    handover_preference = models.CharField(_("handover preference"), max_length=10,
+                                           choices=HandoverPreference.choices, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("customer since"))
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [models.Index(fields=["dealer", "last_name"]), models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Vehicle(ScopedModel):
+    """A car, identified by its VIN; visible through the customer who currently owns it."""
+
+    scope = Scope(brand="current_owner__brand_id", region="current_owner__dealer__region_id",
+                  dealer="current_owner__dealer_id", customer="current_owner_id")
+
+    vin = models.CharField(_("VIN"), max_length=17, unique=True)
+    model = models.CharField(_("model"), max_length=60)
+    model_year = models.PositiveSmallIntegerField(_("model year"))
+    powertrain = models.CharField(_("powertrain"), max_length=20, blank=True)
+    registration = models.CharField(_("registration"), max_length=20, blank=True)
+    current_owner = models.ForeignKey(
+        "Customer", on_delete=models.SET_NULL, null=True, blank=True, related_name="vehicles",
+        help_text=_("Kept in step with the open ownership so scoping needs no join through history."),
+    )
+
+    class Meta:
+        verbose_name = _("vehicle")
+        verbose_name_plural = _("vehicles")
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.model_year} ({self.vin})"
+
+
+class Ownership(ScopedModel):
+    """Who owned which vehicle when, and which dealer sold it; history is kept when a car changes hands."""
+
+    scope = Scope(brand="customer__brand_id", region="customer__dealer__region_id", dealer="customer__dealer_id",
+                  customer="customer_id")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="ownerships")
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="ownerships")
+    selling_dealer = models.ForeignKey("network.Dealer", on_delete=models.PROTECT, related_name="sales")
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    is_new = models.BooleanField(_("bought new"), default=True)
+
+    class Meta:
+        verbose_name = _("ownership")
+        verbose_name_plural = _("ownerships")
+        constraints = [
+            models.UniqueConstraint(fields=["vehicle"], condition=models.Q(ended_on__isnull=True),
+                                    name="one_open_ownership_per_vehicle"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} — {self.vehicle}"

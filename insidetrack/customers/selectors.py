@@ -1,0 +1,30 @@
+"""Reads of customers, always through the scoping entry point."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from insidetrack.core.actor import Actor
+
+from .models import Customer, Vehicle
+
+
+def customer_list(*, actor: Actor, search: str = "") -> QuerySet[Customer]:
+    """Customers the actor may see, newest first, optionally matching a name, e-mail or VIN."""
+    customers = Customer.objects.visible_to(actor).select_related("dealer").filter(erased_at__isnull=True)
+    search = search.strip()
+    if search:
+        customers = customers.filter(
+            Q(first_name__icontains=search) | Q(last_name__icontains=search) | Q(email__icontains=search)
+            | Q(vehicles__vin__iexact=search)
+        ).distinct()
+    return customers.order_by("-created_at", "-pk")
+
+
+def customer_get(*, actor: Actor, pk: int) -> Customer:
+    """One customer the actor may see, or NotFound."""
+    return Customer.objects.select_related("dealer", "dealer__region").get_visible(actor, pk=pk)
+
+
+def vehicles_of(*, actor: Actor, customer: Customer) -> QuerySet[Vehicle]:
+    return Vehicle.objects.visible_to(actor).filter(current_owner=customer).order_by("-model_year")

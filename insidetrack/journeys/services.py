@@ -1,0 +1,29 @@
+"""Writes for journeys."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from insidetrack.network.models import Brand
+
+from . import defaults
+from .models import Journey, Stage, Touchpoint
+
+
+@transaction.atomic
+def journey_create_default(*, brand: Brand) -> Journey:
+    """Give a brand the default premium-car journey, once; an existing default is returned untouched."""
+    existing = Journey.objects.filter(brand=brand, is_default=True).first()
+    if existing:
+        return existing
+    journey = Journey.objects.create(brand=brand, name="Premium car journey", is_default=True)
+    stages = {}
+    for position, stage in enumerate(defaults.STAGES, start=1):
+        stages[stage["code"]] = Stage.objects.create(journey=journey, position=position, **stage)
+    for position, item in enumerate(defaults.TOUCHPOINTS, start=1):
+        Touchpoint.objects.create(
+            journey=journey, stage=stages[str(item["stage"])], position=position, code=item["code"],
+            name=item["name"], name_de=item["name_de"], name_fr=item["name_fr"], department=item["department"],
+            rational_needs=item["rational"], emotional_needs=item["emotional"], is_surveyed=item["is_surveyed"],
+        )
+    return journey
