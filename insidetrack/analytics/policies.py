@@ -48,3 +48,12 @@ class NpsEstimate:
     @property
     def is_rankable(self) -> bool:
         return self.n >= MIN_RESPONSES_TO_RANK
+
+    @property
+    def low(self) -> float | None:
+        """Lower end of the 95% interval, clipped to the scale."""
+        return None if self.nps is None else max(-100.0, self.nps - self.margin)
+
+    @property
+    def high(self) -> float | None:
+        return None if self.nps is None else min(100.0, self.nps + self.margin)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.text import slugify
 
 from insidetrack.network.models import Brand
 
@@ -27,3 +29,15 @@ def journey_create_default(*, brand: Brand) -> Journey:
             rational_needs=item["rational"], emotional_needs=item["emotional"], is_surveyed=item["is_surveyed"],
         )
     return journey
+
+
+@transaction.atomic
+def brand_setup(*, name: str | None = None) -> Brand:
+    """The installation's brand, created on first use together with its default journey.
+
+    It lives here rather than in the network app because the network must not depend on journeys.
+    """
+    name = name or settings.BRAND_NAME
+    brand, _created = Brand.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+    journey_create_default(brand=brand)
+    return brand

@@ -1,0 +1,82 @@
+"""Every model holding customer data, read by every role, through the one scoping entry point."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.db import models
+
+from insidetrack.core.actor import Actor
+from insidetrack.core.errors import NotFound
+from insidetrack.core.scoping import ScopedModel, scoped_models
+from insidetrack.customers.models import Customer
+
+# Which customers' rows each role must see (keys of World.customers): the whole truth table in one place.
+EXPECTED = {
+    "head_office": {"a", "b", "c"},
+    "region_manager": {"a", "b"},
+    "dealer_principal": {"a"},
+    "dealer_staff": {"a"},
+    "other_dealer": {"c"},
+    "owner": {"a"},
+    "anonymous": set(),
+}
+
+SCOPED = sorted(scoped_models(), key=lambda m: m._meta.label)
+
+
+def _customer_of(row: models.Model) -> Customer:
+    """Follow the model's declared customer path from a row back to its customer."""
+    path = type(row).scope.customer
+    if path == "pk":
+        return row
+    value = row
+    for part in path.removesuffix("_id").split("__"):
+        value = getattr(value, part)
+    return value
+
+
+def test_the_scoped_models_are_the_customer_data_models():
+    labels = {m._meta.label for m in SCOPED}
+    assert labels >= {"customers.Customer", "customers.Vehicle", "customers.Ownership", "surveys.OperationalEvent",
+                      "surveys.Invitation", "surveys.Response"}
+
+
+def test_every_model_that_points_at_a_customer_is_scoped():
+    """A new model with a customer foreign key must join the scoping entry point, or this test fails."""
+    unscoped = [
+        m._meta.label for m in apps.get_models()
+        if m.__module__.startswith("insidetrack.") and not issubclass(m, ScopedModel)
+        and any(isinstance(f, models.ForeignKey) and f.related_model is Customer for f in m._meta.fields)
+    ]
+    # A membership links a login to a customer; it is account data read only by the accounts app itself.
+    assert unscoped == ["accounts.Membership"]
+
+
+@pytest.mark.parametrize("model", SCOPED, ids=lambda m: m._meta.label)
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_each_role_sees_exactly_its_customers_rows(world, model, role):
+    actor = world.actors[role]
+    visible = list(model.objects.visible_to(actor))
+    seen = {key for key, customer in world.customers.items()
+            if any(_customer_of(row).pk == customer.pk for row in visible)}
+    assert seen == EXPECTED[role]
+    # Nothing outside the actor's customers leaks in through other rows either.
+    allowed = {world.customers[k].pk for k in EXPECTED[role]}
+    assert all(_customer_of(row).pk in allowed for row in visible)
+
+
+@pytest.mark.parametrize("model", SCOPED, ids=lambda m: m._meta.label)
+def test_a_dealer_never_sees_another_dealers_customers(world, model):
+    other_rows = model.objects.visible_to(world.actors["dealer_principal"])
+    assert not [r for r in other_rows if _customer_of(r).dealer_id != world.dealer_a.pk]
+    row_of_c = next(r for r in model.objects.visible_to(Actor.system()) if _customer_of(r).pk == world.customers["c"].pk)
+    with pytest.raises(NotFound):
+        model.objects.get_visible(world.actors["dealer_principal"], pk=row_of_c.pk)
+
+
+def test_a_role_without_a_scope_value_sees_nothing(world):
+    from insidetrack.core.roles import Role
+
+    half_built = Actor(role=Role.DEALER_STAFF, dealer_id=None)
+    assert not Customer.objects.visible_to(half_built).exists()
