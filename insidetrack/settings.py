@@ -24,6 +24,8 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DATA_DIR = Path(os.environ.get("INSIDETRACK_DATA_DIR", Path.cwd() / "var")).resolve()
+# The embedded default keeps its database, mail and collected static files here; create it so a fresh clone runs.
+(DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("INSIDETRACK_DEBUG", False)
 # The embedded default must run without configuration, so it gets a fixed development key; a production deployment

@@ -1,7 +1,5 @@
 """Who am I: lets a dealer system or a page check which scope its credentials carry."""
 
-from __future__ import annotations
-
 from django.http import HttpRequest
 from ninja import Router, Schema
 

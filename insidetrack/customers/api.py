@@ -1,9 +1,7 @@
-from __future__ import annotations
-
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from insidetrack.core.api_auth import actor_of
@@ -25,16 +23,12 @@ class CustomerOut(Schema):
     email: str
     phone: str
     language: str
-    dealer_code: str
+    dealer_code: str = Field(..., alias="dealer.code")
     household: str
     usage: list[str]
     handover_preference: str
     consent_surveys: bool
     created_at: datetime
-
-    @staticmethod
-    def resolve_dealer_code(obj) -> str:
-        return obj.dealer.code
 
 
 class VehicleOut(Schema):
@@ -56,8 +50,4 @@ def list_customers(request: HttpRequest, filters: Query[CustomerListIn]):
 
 @router.get("/{pk}", response={200: CustomerDetailOut, 401: ErrorOut, 404: ErrorOut}, summary="One customer")
 def get_customer(request: HttpRequest, pk: int):
-    actor = actor_of(request)
-    customer = selectors.customer_get(actor=actor, pk=pk)
-    data = CustomerOut.from_orm(customer).dict()
-    data["vehicles"] = [VehicleOut.from_orm(v).dict() for v in selectors.vehicles_of(actor=actor, customer=customer)]
-    return data
+    return selectors.customer_get(actor=actor_of(request), pk=pk)

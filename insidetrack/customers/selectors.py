@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from insidetrack.core.actor import Actor
 
@@ -22,9 +22,8 @@ def customer_list(*, actor: Actor, search: str = "") -> QuerySet[Customer]:
 
 
 def customer_get(*, actor: Actor, pk: int) -> Customer:
-    """One customer the actor may see, or NotFound."""
-    return Customer.objects.select_related("dealer", "dealer__region").get_visible(actor, pk=pk)
+    """One customer the actor may see, or NotFound; their vehicles come prefetched through the same scoping."""
+    vehicles = Prefetch("vehicles", queryset=Vehicle.objects.visible_to(actor).order_by("-model_year", "vin"))
+    return (Customer.objects.select_related("dealer", "dealer__region").prefetch_related(vehicles)
+            .get_visible(actor, pk=pk))
 
-
-def vehicles_of(*, actor: Actor, customer: Customer) -> QuerySet[Vehicle]:
-    return Vehicle.objects.visible_to(actor).filter(current_owner=customer).order_by("-model_year")

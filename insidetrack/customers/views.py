@@ -29,7 +29,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(str(exc)) from exc
     return render(request, "customers/detail.html", {
         "customer": customer,
-        "vehicles": selectors.vehicles_of(actor=actor, customer=customer),
+        "vehicles": customer.vehicles.all(),
         "responses": Response.objects.visible_to(actor).filter(customer=customer).select_related("touchpoint")
         .order_by("-submitted_at")[:50],
     })

@@ -19,12 +19,12 @@ class TranslatedNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_name()
+
     def display_name(self, language: str | None = None) -> str:
         language = (language or get_language() or "en")[:2]
         return getattr(self, f"name_{language}", "") or self.name
-
-    def __str__(self) -> str:
-        return self.display_name()
 
 
 class Journey(models.Model):

@@ -16,7 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
     customer = customer_selectors.customer_get(actor=actor, pk=actor.customer_id)
     return render(request, "portal/home.html", {
         "customer": customer,
-        "vehicles": customer_selectors.vehicles_of(actor=actor, customer=customer),
+        "vehicles": customer.vehicles.all(),
         "responses": Response.objects.visible_to(actor).select_related("touchpoint", "dealer")
         .order_by("-submitted_at")[:20],
     })

@@ -1,5 +1,3 @@
-from __future__ import annotations
-
 from datetime import datetime
 
 from django.http import HttpRequest
@@ -23,22 +21,14 @@ class ResponseListIn(Schema):
 
 class ResponseOut(Schema):
     pk: int
-    dealer_code: str
-    touchpoint: str
+    dealer_code: str = Field(..., alias="dealer.code")
+    touchpoint: str = Field(..., alias="touchpoint.code")
     score: int
     verbatim: str
     language: str
     channel: str
     vehicle_model: str
     submitted_at: datetime
-
-    @staticmethod
-    def resolve_dealer_code(obj) -> str:
-        return obj.dealer.code
-
-    @staticmethod
-    def resolve_touchpoint(obj) -> str:
-        return obj.touchpoint.code
 
 
 @router.get("", response={200: list[ResponseOut], 401: ErrorOut, 422: ErrorOut},

@@ -70,7 +70,8 @@ def test_each_role_sees_exactly_its_customers_rows(world, model, role):
 def test_a_dealer_never_sees_another_dealers_customers(world, model):
     other_rows = model.objects.visible_to(world.actors["dealer_principal"])
     assert not [r for r in other_rows if _customer_of(r).dealer_id != world.dealer_a.pk]
-    row_of_c = next(r for r in model.objects.visible_to(Actor.system()) if _customer_of(r).pk == world.customers["c"].pk)
+    everything = model.objects.visible_to(Actor.system())
+    row_of_c = next(r for r in everything if _customer_of(r).pk == world.customers["c"].pk)
     with pytest.raises(NotFound):
         model.objects.get_visible(world.actors["dealer_principal"], pk=row_of_c.pk)
 

@@ -1,0 +1,67 @@
+"""The JSON API: authentication, scoping per role, and clear errors."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from insidetrack.accounts.models import ApiToken, hash_token
+from insidetrack.accounts.tests.factories import PASSWORD
+
+EXPECTED_CUSTOMERS = {"head_office": 3, "region_manager": 2, "dealer_principal": 1, "dealer_staff": 1,
+                      "other_dealer": 1, "owner": 1}
+
+
+def session_client(world, role):
+    client = Client()
+    assert client.login(username=world.users[role].email, password=PASSWORD)
+    return client
+
+
+@pytest.mark.parametrize("path", ["/api/v1/me", "/api/v1/customers", "/api/v1/responses", "/api/v1/network/dealers",
+                                  "/api/v1/journey/touchpoints"])
+def test_anonymous_and_bad_tokens_are_refused(world, path):
+    assert Client().get(path).status_code == 401
+    assert Client().get(path, HTTP_AUTHORIZATION="Bearer it_forged").status_code == 401
+
+
+@pytest.mark.parametrize("role", list(EXPECTED_CUSTOMERS))
+def test_customer_and_response_lists_are_scoped_per_role(world, role):
+    client = session_client(world, role)
+    customers = client.get("/api/v1/customers").json()
+    assert customers["count"] == EXPECTED_CUSTOMERS[role]
+    responses = client.get("/api/v1/responses").json()
+    assert responses["count"] == EXPECTED_CUSTOMERS[role]
+
+
+def test_other_dealers_customer_is_not_found_not_forbidden(world):
+    client = session_client(world, "dealer_principal")
+    answer = client.get(f"/api/v1/customers/{world.customers['c'].pk}")
+    assert answer.status_code == 404
+    assert answer.json() == {"code": "not_found", "detail": "customer not found", "field": None}
+    mine = client.get(f"/api/v1/customers/{world.customers['a'].pk}").json()
+    assert mine["dealer_code"] == world.dealer_a.code and len(mine["vehicles"]) == 1
+
+
+def test_dealer_system_token_acts_as_its_dealer_and_stops_when_revoked(world):
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(dealer=world.dealer_b, name="DMS", prefix=raw[:8], token_hash=hash_token(raw))
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.get("/api/v1/me").json()["dealer_id"] == world.dealer_b.pk
+    assert [c["dealer_code"] for c in client.get("/api/v1/customers").json()["items"]] == [world.dealer_b.code]
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=token.last_used_at)
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_out_of_range_filter_is_a_clear_422(world):
+    answer = session_client(world, "head_office").get("/api/v1/responses?max_score=11")
+    assert answer.status_code == 422
+    assert "max_score" in str(answer.json())
+
+
+def test_openapi_schema_is_published(world):
+    schema = Client().get("/api/v1/openapi.json").json()
+    assert schema["info"]["title"] == "Inside Track API"
+    assert "/api/v1/customers" in schema["paths"]
