@@ -40,20 +40,33 @@ class NpsEstimate:
         return 100.0 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / self.n)
 
     @property
+    def interval(self) -> tuple[float, float] | None:
+        """95% interval by adjusted Wald (add 3/4 promoter, 3/4 detractor, 3 to n), clipped to [-100, 100].
+
+        The plain Wald interval collapses to zero width at n=1 or when every answer is a 10; the adjustment keeps
+        small samples honest, which is the point of showing a margin at all.
+        """
+        if not self.n:
+            return None
+        n = self.n + 3
+        p, d = (self.promoters + 0.75) / n, (self.detractors + 0.75) / n
+        centre = p - d
+        half = 1.959964 * math.sqrt(max(p + d - centre**2, 0.0) / n)
+        return max(-100.0, 100.0 * (centre - half)), min(100.0, 100.0 * (centre + half))
+
+    @property
+    def low(self) -> float | None:
+        return None if self.interval is None else self.interval[0]
+
+    @property
+    def high(self) -> float | None:
+        return None if self.interval is None else self.interval[1]
+
+    @property
     def margin(self) -> float | None:
-        """Half-width of the normal-approximation 95% interval."""
-        se = self.standard_error
-        return None if se is None else 1.959964 * se
+        """Half the width of the 95% interval, in points: the "±" shown next to every NPS."""
+        return None if self.interval is None else (self.interval[1] - self.interval[0]) / 2
 
     @property
     def is_rankable(self) -> bool:
         return self.n >= MIN_RESPONSES_TO_RANK
-
-    @property
-    def low(self) -> float | None:
-        """Lower end of the 95% interval, clipped to the scale."""
-        return None if self.nps is None else max(-100.0, self.nps - self.margin)
-
-    @property
-    def high(self) -> float | None:
-        return None if self.nps is None else min(100.0, self.nps + self.margin)

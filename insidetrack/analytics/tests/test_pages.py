@@ -57,7 +57,7 @@ def test_dealer_customer_list_and_detail_are_scoped(world):
 def test_landing_page_shows_real_numbers_with_margin(world):
     page = client_for(world, "region_manager").get(reverse("analytics:home")).content.decode()
     # Region 1 has dealer A (a 10) and dealer B (a 3): NPS 0 from two responses, flagged as too few to rank.
-    assert "<strong>+0</strong>" in page and "too few to rank" in page
+    assert "<strong>0</strong>" in page and "too few to rank" in page
     assert "Dealer A" in page and "Dealer B" in page and "Dealer C" not in page
 
 

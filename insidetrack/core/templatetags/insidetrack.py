@@ -18,6 +18,8 @@ def signed(value: float | None, digits: int = 0) -> str:
     if value is None:
         return "—"
     rounded = round(value, digits) if digits else round(value)
+    if rounded == 0:
+        return "0"
     return f"{rounded:+.{digits}f}" if digits else f"{int(rounded):+d}"
 
 
