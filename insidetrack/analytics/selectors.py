@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import Count, Q
 
 from insidetrack.core.actor import Actor
+from insidetrack.journeys.models import Touchpoint
 from insidetrack.surveys.models import Invitation, InvitationStatus, Response
 
 from .policies import NpsEstimate
@@ -41,6 +42,20 @@ def nps_by(*, actor: Actor, since: datetime, key: str, label: str) -> list[Group
     )
     return [GroupNps(key=r[key], label=r[label], estimate=NpsEstimate(r["detractors"], r["passives"], r["promoters"]))
             for r in rows]
+
+
+def nps_by_touchpoint(*, actor: Actor, since: datetime) -> list[GroupNps]:
+    """NPS per touchpoint in journey order, named in the viewer's language (head office edits those names)."""
+    rows = {
+        r["touchpoint_id"]: r
+        for r in Response.objects.visible_to(actor).filter(submitted_at__gte=since)
+        .values("touchpoint_id").annotate(**_NPS_COUNTS).order_by()
+    }
+    return [
+        GroupNps(key=t.code, label=t.display_name(),
+                 estimate=NpsEstimate(rows[t.pk]["detractors"], rows[t.pk]["passives"], rows[t.pk]["promoters"]))
+        for t in Touchpoint.objects.filter(pk__in=rows).order_by("position")
+    ]
 
 
 @dataclass(frozen=True, slots=True)

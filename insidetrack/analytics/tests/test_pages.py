@@ -81,6 +81,7 @@ def test_language_switch_translates_the_shell(world):
     client.post(reverse("set_language"), {"language": "de", "next": "/"})
     page = client.get(reverse("analytics:home")).content.decode()
     assert "Rücklaufquote" in page and 'lang="de"' in page
+    assert "<td>Fahrzeugübergabe</td>" in page  # touchpoint names are data, shown in the viewer's language
     client.post(reverse("set_language"), {"language": "fr", "next": "/"})
     assert "Taux de réponse" in client.get(reverse("analytics:home")).content.decode()
 
