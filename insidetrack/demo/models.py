@@ -41,3 +41,6 @@ class PlantedResponse(models.Model):
     class Meta:
         verbose_name = _("planted response")
         verbose_name_plural = _("planted responses")
+
+    def __str__(self) -> str:
+        return f"response {self.response_id} (scheme {self.scheme_id})"
