@@ -35,10 +35,10 @@ def nps_overall(*, actor: Actor, since: datetime, until: datetime | None = None)
 
 
 def nps_by(*, actor: Actor, since: datetime, key: str, label: str) -> list[GroupNps]:
-    """NPS per group (e.g. key="touchpoint__position", label="touchpoint__name") ordered by the key."""
+    """NPS per group (e.g. key="dealer__code", label="dealer__name"), ordered by the label people read."""
     rows = (
         Response.objects.visible_to(actor).filter(submitted_at__gte=since)
-        .values(key, label).annotate(**_NPS_COUNTS).order_by(key)
+        .values(key, label).annotate(**_NPS_COUNTS).order_by(label, key)
     )
     return [GroupNps(key=r[key], label=r[label], estimate=NpsEstimate(r["detractors"], r["passives"], r["promoters"]))
             for r in rows]
