@@ -48,6 +48,9 @@ class Customer(ScopedModel):
     last_name = models.CharField(_("last name"), max_length=80)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email_bounced_at = models.DateTimeField(_("e-mail bounced at"), null=True, blank=True,
+                                            help_text=_("Set when a message bounced; nobody is surveyed there again."))
+    phone_invalid_at = models.DateTimeField(_("phone found invalid at"), null=True, blank=True)
     contact_updated_at = models.DateTimeField(
         _("contact details last changed"), null=True, blank=True,
         help_text=_("An edit just before a survey invitation is an integrity signal."),

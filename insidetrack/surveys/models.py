@@ -114,6 +114,10 @@ class Invitation(ScopedModel):
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    token_nonce = models.CharField(
+        max_length=32, blank=True, db_default="",
+        help_text=_("Random part of the signed survey link: a link is valid only with the nonce stored here."),
+    )
 
     class Meta:
         verbose_name = _("invitation")
@@ -155,6 +159,10 @@ class Response(ScopedModel):
     submitted_at = models.DateTimeField(_("submitted at"))
     network_fingerprint = models.CharField(_("network fingerprint (hashed)"), max_length=64, blank=True)
     device_fingerprint = models.CharField(_("device fingerprint (hashed)"), max_length=64, blank=True)
+    answers = models.JSONField(
+        _("answers to touchpoint questions"), default=dict, blank=True, db_default={},
+        help_text=_("Question code to answer, for the up to two questions head office configured."),
+    )
 
     class Meta:
         verbose_name = _("response")
@@ -175,3 +183,49 @@ class Response(ScopedModel):
         if self.score >= 9:
             return "promoter"
         return "passive" if self.score >= 7 else "detractor"
+
+
+class SurveyRule(models.Model):
+    """Which event triggers which survey, when, how, and for how long the link works. Editable by head office."""
+
+    brand = models.ForeignKey("network.Brand", on_delete=models.CASCADE, related_name="survey_rules")
+    touchpoint = models.ForeignKey("journeys.Touchpoint", on_delete=models.CASCADE, related_name="survey_rules")
+    event_kind = models.CharField(_("triggering event"), max_length=32, choices=EventKind.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    delay_hours = models.PositiveIntegerField(_("delay (hours)"), default=0,
+                                              help_text=_("How long after the event the invitation goes out."))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL,
+                               help_text=_("Preferred channel; the other is used when the customer has no such contact."))
+    expiry_days = models.PositiveIntegerField(_("link valid for (days)"), default=14)
+    reminder_after_days = models.PositiveIntegerField(_("remind non-responders after (days)"), null=True, blank=True,
+                                                      default=4, help_text=_("Empty: no reminder."))
+    questions = models.JSONField(
+        _("touchpoint questions"), default=list, blank=True,
+        help_text=_('Up to two, e.g. [{"code": "explained", "kind": "yes_no", "text": {"en": "...", "de": "...", '
+                    '"fr": "..."}}]; kinds: yes_no, scale_1_5.'),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("survey rule")
+        verbose_name_plural = _("survey rules")
+        constraints = [models.UniqueConstraint(fields=["brand", "event_kind"], name="one_rule_per_event_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_kind_display()} → {self.touchpoint}"
+
+
+class ContactPolicy(models.Model):
+    """Brand-wide limits that keep owners from being over-surveyed."""
+
+    brand = models.OneToOneField("network.Brand", on_delete=models.CASCADE, related_name="contact_policy")
+    min_days_between_surveys = models.PositiveIntegerField(
+        _("minimum days between two surveys to one customer"), default=30,
+    )
+
+    class Meta:
+        verbose_name = _("contact policy")
+        verbose_name_plural = _("contact policies")
+
+    def __str__(self) -> str:
+        return f"{self.brand}: {self.min_days_between_surveys} days"
