@@ -195,7 +195,7 @@ class SurveyRule(models.Model):
     delay_hours = models.PositiveIntegerField(_("delay (hours)"), default=0,
                                               help_text=_("How long after the event the invitation goes out."))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL,
-                               help_text=_("Preferred channel; the other is used when the customer has no such contact."))
+                               help_text=_("Preferred channel; the other is used when that contact is missing."))
     expiry_days = models.PositiveIntegerField(_("link valid for (days)"), default=14)
     reminder_after_days = models.PositiveIntegerField(_("remind non-responders after (days)"), null=True, blank=True,
                                                       default=4, help_text=_("Empty: no reminder."))
