@@ -12,6 +12,7 @@ from insidetrack.customers.api import router as customers_router
 from insidetrack.journeys.api import router as journeys_router
 from insidetrack.network.api import router as network_router
 from insidetrack.surveys.api import router as surveys_router
+from insidetrack.surveys.api_events import router as events_router
 
 api = NinjaAPI(
     title="Inside Track API",
@@ -32,3 +33,4 @@ api.add_router("/network", network_router, tags=["network"])
 api.add_router("/customers", customers_router, tags=["customers"])
 api.add_router("/journey", journeys_router, tags=["journey"])
 api.add_router("/responses", surveys_router, tags=["surveys"])
+api.add_router("/events", events_router, tags=["events"])
