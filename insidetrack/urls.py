@@ -18,6 +18,7 @@ urlpatterns = [
     path("customers/", include("insidetrack.customers.urls")),
     path("journey/", include("insidetrack.journeys.urls")),
     path("my/", include("insidetrack.portal.urls")),
+    path("s/", include("insidetrack.surveys.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

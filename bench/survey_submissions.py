@@ -1,0 +1,199 @@
+"""Benchmark: score submissions per second on the survey page, under gunicorn on PostgreSQL, against a static file.
+
+Usage::
+
+    .venv/bin/python bench/survey_submissions.py                      # 3,000 invitations, 32 concurrent clients
+    .venv/bin/python bench/survey_submissions.py --invitations 10000 --concurrency 64 --workers 4 --threads 4
+
+Needs gunicorn (not yet a pinned dependency) and a PostgreSQL server: DATABASE_URL, or
+postgres://postgres@127.0.0.1:5432/insidetrack_bench, created and migrated if missing. Invitations are created fresh
+each run. The server runs as a separate process tree on 127.0.0.1; the load comes from this process over loopback
+(asyncio, one connection per request, as phones do), so client and server share the machine's cores.
+
+Phases, each with a request budget and a time limit: the baseline (a small static file served by the same server:
+the cost of HTTP, WSGI and middleware with no view and no database), opening each survey page (GET, which also
+hands out the CSRF cookie), then one score submission per invitation (POST with the cookie and the form token,
+as the browser sends it). The ratio says how much of the server's capacity a submission's real work takes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/insidetrack_bench"
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def _prepare(count: int) -> list[str]:
+    """Migrate, then create ``count`` sent invitations; returns their tokens."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insidetrack.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from insidetrack.surveys.models import Invitation, InvitationStatus, OperationalEvent
+    from insidetrack.surveys.tests.factories import OperationalEventFactory
+    from insidetrack.surveys.tokens import make_token, new_nonce
+
+    call_command("migrate", verbosity=0)
+    # Reuse the world of an earlier run: the factories' sequences restart and would collide with its codes.
+    event = OperationalEvent.objects.order_by("pk").first() or OperationalEventFactory()
+    now = timezone.now()
+    invitations = Invitation.objects.bulk_create([
+        Invitation(brand_id=event.brand_id, dealer_id=event.dealer_id, customer_id=event.customer_id,
+                   touchpoint_id=event.touchpoint_id, status=InvitationStatus.SENT, scheduled_for=now, sent_at=now,
+                   expires_at=now + timezone.timedelta(days=14), token_nonce=new_nonce(), language="de")
+        for _ in range(count)
+    ], batch_size=1000)
+    return [make_token(invitation_pk=invitation.pk, nonce=invitation.token_nonce) for invitation in invitations]
+
+
+async def _request(port: int, raw: bytes) -> tuple[int, bytes, float]:
+    started = time.perf_counter()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(raw)
+    await writer.drain()
+    data = await reader.read()
+    writer.close()
+    elapsed = time.perf_counter() - started
+    status = int(data.split(b" ", 2)[1]) if data.startswith(b"HTTP/") else 0
+    return status, data, elapsed
+
+
+def _get(path: str) -> bytes:
+    return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: bench\r\nConnection: close\r\n\r\n".encode()
+
+
+def _post(path: str, body: str, cookie: str) -> bytes:
+    return (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: bench\r\nAccept-Language: de\r\n"
+            f"Cookie: csrftoken={cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n{body}").encode()
+
+
+async def _phase(port: int, requests: list[bytes], concurrency: int, limit: float, expect: int) -> dict:
+    """Send the requests with ``concurrency`` in flight until done or ``limit`` seconds; latency of each."""
+    latencies: list[float] = []
+    failures = 0
+    bodies: list[bytes] = []
+    queue = iter(requests)
+    deadline = time.perf_counter() + limit
+
+    async def worker() -> None:
+        nonlocal failures
+        for raw in queue:
+            if time.perf_counter() > deadline:
+                return
+            status, data, elapsed = await _request(port, raw)
+            latencies.append(elapsed)
+            if status != expect:
+                failures += 1
+            if len(bodies) < 1:
+                bodies.append(data)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    wall = time.perf_counter() - started
+    latencies.sort()
+    return {"count": len(latencies), "failures": failures, "rate": len(latencies) / wall,
+            "p50": statistics.median(latencies) * 1000, "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+            "sample": bodies[0] if bodies else b""}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--invitations", type=int, default=3000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--time-limit", type=float, default=30.0, help="seconds per phase")
+    args = parser.parse_args()
+
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
+    if not gunicorn:
+        sys.exit("gunicorn is needed: pip install gunicorn (to be pinned in pyproject.toml)")
+    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    if not url.startswith("postgres"):
+        sys.exit("this benchmark runs on PostgreSQL: set DATABASE_URL=postgres://...")
+    os.environ["DATABASE_URL"] = url
+    sys.path.insert(0, str(ROOT))
+    _ensure_database(url)
+    print(f"preparing {args.invitations} invitations in {urlsplit(url).path.lstrip('/')} ...", flush=True)
+    tokens = _prepare(args.invitations)
+    from django.db import connections
+
+    connections.close_all()
+
+    port = _free_port()
+    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "INSIDETRACK_SCHEDULER": "0", "LOG_LEVEL": "ERROR"}
+    server = subprocess.Popen(
+        [gunicorn, "insidetrack.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+         "--worker-class", "gthread", "--threads", str(args.threads), "--log-level", "warning",
+         "--backlog", "2048"], cwd=ROOT, env=env, start_new_session=True)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        asyncio.run(_run(port, tokens, args))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+
+
+async def _run(port: int, tokens: list[str], args: argparse.Namespace) -> None:
+    static = "/static/insidetrack/app.css"
+    # Warm every worker (imports, templates, database connections) before measuring.
+    await _phase(port, [_get(static)] * 200 + [_get(f"/s/{t}/") for t in tokens[:1]], args.concurrency, 10, 200)
+    baseline = await _phase(port, [_get(static)] * len(tokens), args.concurrency, args.time_limit, 200)
+    opens = await _phase(port, [_get(f"/s/{t}/") for t in tokens], args.concurrency, args.time_limit, 200)
+    cookie = re.search(rb"csrftoken=([A-Za-z0-9]+)", opens["sample"])
+    if not cookie:
+        sys.exit("the survey page did not set a CSRF cookie")
+    secret = cookie.group(1).decode()
+    posts = [_post(f"/s/{t}/", f"score={i % 11}&csrfmiddlewaretoken={secret}", secret) for i, t in enumerate(tokens)]
+    submissions = await _phase(port, posts, args.concurrency, args.time_limit, 302)
+
+    print(f"server: gunicorn gthread, {args.workers} workers x {args.threads} threads; "
+          f"client: {args.concurrency} concurrent connections; {os.cpu_count()} cores shared")
+    for label, result in (("baseline (static file)", baseline), ("survey page opens (GET)", opens),
+                          ("score submissions (POST)", submissions)):
+        print(f"{label:28} {result['count']:6d} requests {result['failures']:4d} failed  {result['rate']:8.1f}/s  "
+              f"p50 {result['p50']:6.1f} ms  p99 {result['p99']:6.1f} ms")
+    print(f"ratio submissions/s : baseline/s = {submissions['rate'] / baseline['rate']:.2f}")
+    print("target: >= 500 submissions/s with p99 < 100 ms")
+
+
+if __name__ == "__main__":
+    main()
