@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Invitation, OperationalEvent, Response
+from .models import ContactPolicy, Invitation, OperationalEvent, Response, SurveyRule
 
 
 @admin.register(OperationalEvent)
@@ -32,3 +32,22 @@ class ResponseAdmin(admin.ModelAdmin):
     readonly_fields = ["network_fingerprint", "device_fingerprint"]
     date_hierarchy = "submitted_at"
     show_full_result_count = False
+
+
+@admin.register(SurveyRule)
+class SurveyRuleAdmin(admin.ModelAdmin):
+    """Head office decides which event triggers which survey, after how long, and for how long the link works."""
+
+    list_display = ["event_kind", "touchpoint", "is_active", "delay_hours", "channel", "expiry_days",
+                    "reminder_after_days", "updated_at"]
+    list_filter = ["is_active", "channel", "brand"]
+    list_editable = ["is_active"]
+    list_select_related = ["touchpoint"]
+    readonly_fields = ["updated_at"]
+
+
+@admin.register(ContactPolicy)
+class ContactPolicyAdmin(admin.ModelAdmin):
+    """The brand-wide limit on how often one owner is asked."""
+
+    list_display = ["brand", "min_days_between_surveys"]

@@ -8,3 +8,7 @@ class SurveysConfig(AppConfig):
     name = "insidetrack.surveys"
     label = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self) -> None:
+        # Registers the invitation sweep in every process (web, worker, beat), not only where Celery autodiscovers.
+        from . import tasks  # noqa: F401
