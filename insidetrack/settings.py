@@ -38,6 +38,10 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,l
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 BRAND_NAME = os.environ.get("INSIDETRACK_BRAND_NAME", "Aurelia Motors")
+# Where owners reach the survey pages: links in invitations are built on it.
+INSIDETRACK_BASE_URL = os.environ.get("INSIDETRACK_BASE_URL", "http://127.0.0.1:8000")
+# SMS goes through a pluggable backend: files in the embedded default, a provider's class in production.
+INSIDETRACK_SMS_BACKEND = os.environ.get("INSIDETRACK_SMS_BACKEND", "insidetrack.surveys.messaging.FileSmsBackend")
 # Fingerprints (network and device) are stored as keyed hashes so integrity analysis can compare them without the
 # database ever holding an IP address or a device identifier.
 FINGERPRINT_KEY = os.environ.get("INSIDETRACK_FINGERPRINT_KEY", SECRET_KEY)
