@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from insidetrack.accounts.api import router as accounts_router
+from insidetrack.analytics.api import router as analytics_router
 from insidetrack.core.api_auth import ApiTokenAuth, SessionActorAuth
 from insidetrack.core.errors import DomainError
 from insidetrack.customers.api import router as customers_router
@@ -34,3 +35,4 @@ api.add_router("/customers", customers_router, tags=["customers"])
 api.add_router("/journey", journeys_router, tags=["journey"])
 api.add_router("/responses", surveys_router, tags=["surveys"])
 api.add_router("/events", events_router, tags=["events"])
+api.add_router("/analytics", analytics_router, tags=["analytics"])

@@ -11,10 +11,10 @@ from django.shortcuts import render
 from insidetrack.core import clock
 from insidetrack.core.decorators import staff_role_required
 from insidetrack.journeys.selectors import touchpoints_for
-from insidetrack.network.selectors import dealers_visible_to
+from insidetrack.network.selectors import dealers_visible_to, regions_visible_to
 from insidetrack.surveys.selectors import response_list
 
-from . import selectors
+from . import response_rates, selectors
 
 PERIODS = (30, 90, 365)
 
@@ -96,3 +96,41 @@ def dealers(request: HttpRequest) -> HttpResponse:
     rows = selectors.nps_by(actor=actor, since=since, key="dealer__code", label="dealer__name")
     rows.sort(key=lambda r: (not r.estimate.is_rankable, -(r.estimate.nps or -1000)))
     return render(request, "analytics/dealers.html", {"rows": rows, "days": days, "periods": PERIODS})
+
+
+@staff_role_required
+def response_rates_page(request: HttpRequest) -> HttpResponse:
+    """Invitations sent, opened and answered per ISO week, dealer and touchpoint; dealers see rates only."""
+    actor = request.actor
+    try:
+        weeks = int(request.GET.get("weeks", response_rates.DEFAULT_WEEKS))
+    except ValueError:
+        weeks = response_rates.DEFAULT_WEEKS
+    if weeks not in response_rates.RATE_PERIODS:
+        weeks = response_rates.DEFAULT_WEEKS
+    # Region and dealer filters only narrow what scoping already allows; a dealer has nothing to narrow.
+    filters = response_rates.RateFilters(
+        weeks=weeks,
+        region=request.GET.get("region", "") if actor.is_head_office else "",
+        dealer=request.GET.get("dealer", "") if not actor.is_dealer else "",
+        touchpoint=request.GET.get("touchpoint", ""),
+    )
+    period = response_rates.rate_period(weeks)
+    touchpoints = list(touchpoints_for(actor))
+    scope = {"actor": actor, "filters": filters, "period": period}
+    return render(request, "analytics/response_rates.html", {
+        "filters": filters,
+        "periods": response_rates.RATE_PERIODS,
+        "period": period,
+        "last_day": period.until - timedelta(days=1),
+        "with_counts": response_rates.counts_visible(actor),
+        "min_sent": response_rates.MIN_SENT_WITHOUT_COUNTS,
+        "touchpoints": touchpoints,
+        "regions": list(regions_visible_to(actor)) if actor.is_head_office else [],
+        "dealers": list(dealers_visible_to(actor).order_by("name")) if not actor.is_dealer else [],
+        "overall": response_rates.rates_overall(**scope),
+        "by_week": response_rates.rates_by_week(**scope),
+        "by_dealer": response_rates.rates_by_dealer(**scope) if not actor.is_dealer else [],
+        "by_touchpoint": response_rates.rates_by_touchpoint(**scope, touchpoints=touchpoints),
+        "skipped": response_rates.skip_reasons(**scope),
+    })

@@ -17,7 +17,7 @@ def navigation_for(actor) -> list[tuple[str, str]]:
     if actor.role == Role.OWNER:
         return [(_("My overview"), reverse("portal:home"))]
     items = [(_("Overview"), reverse("home")), (_("Feedback"), reverse("analytics:responses")),
-             (_("Customers"), reverse("customers:list"))]
+             (_("Customers"), reverse("customers:list")), (_("Response rates"), reverse("analytics:response_rates"))]
     if actor.role in (Role.HEAD_OFFICE, Role.REGION_MANAGER):
         items.append((_("Dealers"), reverse("analytics:dealers")))
     if actor.role == Role.HEAD_OFFICE:
