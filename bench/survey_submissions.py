@@ -137,7 +137,8 @@ function request()
   local token = tokens[(counter % #tokens) + 1]
   return wrk.format("POST", "/s/" .. token .. "/", {
     ["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = "csrftoken=" .. csrf,
-    ["User-Agent"] = "bench", ["Accept-Language"] = "de"}, "score=" .. (counter % 11) .. "&csrfmiddlewaretoken=" .. csrf)
+    ["User-Agent"] = "bench", ["Accept-Language"] = "de"},
+    "score=" .. (counter % 11) .. "&csrfmiddlewaretoken=" .. csrf)
 end
 function done(summary, latency, requests)
   local codes = 0
