@@ -190,10 +190,23 @@ def test_wrong_nonce_unsent_invitation_and_unknown_key_are_invalid_links():
 @pytest.mark.django_db
 def test_score_path_query_count(django_assert_max_num_queries):
     _, token = make_invitation()
-    survey_open(token=token, now=NOW, network="", device="")
-    # Savepoint + read-and-lock + insert + release.
-    with django_assert_max_num_queries(4):
+    # Unopened: the one-statement path matches nothing; savepoint + read-and-lock + open + insert + release.
+    with django_assert_max_num_queries(6):
+        score(token, 6)
+    # Opened and open (the usual tap after the page loaded): one statement inserts or updates.
+    with django_assert_max_num_queries(1):
         score(token, 7)
-    # Savepoint + read-and-lock + update + release.
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(1):
         score(token, 8)
+    assert Response.objects.get().score == 8
+
+
+@pytest.mark.django_db
+def test_one_statement_path_never_touches_an_answered_survey():
+    invitation, token = make_invitation()
+    survey_open(token=token, now=NOW, network="", device="")
+    score(token, 9)
+    survey_complete(token=token, verbatim="Great", answers={}, now=NOW)
+    with pytest.raises(AlreadyAnswered):
+        score(token, 0)
+    assert Response.objects.get().score == 9
