@@ -203,7 +203,7 @@ def test_score_path_query_count(django_assert_max_num_queries):
 
 @pytest.mark.django_db
 def test_one_statement_path_never_touches_an_answered_survey():
-    invitation, token = make_invitation()
+    _, token = make_invitation()
     survey_open(token=token, now=NOW, network="", device="")
     score(token, 9)
     survey_complete(token=token, verbatim="Great", answers={}, now=NOW)
