@@ -24,6 +24,7 @@ from insidetrack.demo.generator import (
     reset_demo_world,
 )
 from insidetrack.journeys.services import brand_setup
+from insidetrack.surveys.services import survey_setup
 
 
 def _date(value: str) -> dt.date:
@@ -65,7 +66,11 @@ class Command(BaseCommand):
             self._print_report(console, report)
         else:
             console.print("A demo world is already there (use [bold]--reset[/bold] to generate a new one).")
-        sign_ins = create_demo_users(brand_setup())
+        brand = brand_setup()
+        # The survey rules and contact policy head office edits in the admin (the history above was generated
+        # directly; from now on, new events follow these rules).
+        survey_setup(brand=brand)
+        sign_ins = create_demo_users(brand)
         table = Table(title="Demo sign-ins (password: insidetrack)", title_justify="left")
         for column in ("Role", "E-mail", "Password", "Sees"):
             table.add_column(column, no_wrap=column != "Sees")
