@@ -19,12 +19,14 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.db.models.expressions import DatabaseDefault
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
 from insidetrack.core import clock
 from insidetrack.core.actor import Actor
+from insidetrack.core.bulk import copy_rows, reserve_pks
 from insidetrack.core.errors import DomainError, PermissionDenied, ValidationFailed
 from insidetrack.core.hashing import fingerprint
 from insidetrack.core.tasks import enqueue_on_commit
@@ -455,6 +457,28 @@ def _rule_facts(rule: SurveyRule | None) -> policies.RuleFacts | None:
                               expiry_days=rule.expiry_days)
 
 
+_INVITATION_COLUMNS = ("id", "brand_id", "dealer_id", "customer_id", "event_id", "touchpoint_id", "channel",
+                       "language", "status", "skip_reason", "delivery_status", "contact_hash", "scheduled_for",
+                       "sent_at", "opened_at", "reminded_at", "answered_at", "expires_at", "token_nonce")
+
+
+def _write_invitations(invitations: list[Invitation]) -> None:
+    """Write new invitations as tuples (COPY or executemany): bulk_create spent most of a batch preparing fields.
+
+    Keys are reserved first so the instances handed back carry them, exactly as bulk_create would have set them.
+    """
+    for invitation, pk in zip(invitations, reserve_pks(Invitation, len(invitations)), strict=True):
+        invitation.pk = pk
+    copy_rows(Invitation, _INVITATION_COLUMNS, [
+        tuple("" if isinstance(value, DatabaseDefault) else value
+              for value in (getattr(invitation, column) for column in _INVITATION_COLUMNS))
+        for invitation in invitations
+    ])
+    for invitation in invitations:
+        invitation._state.adding = False
+        invitation._state.db = Invitation.objects.db
+
+
 @transaction.atomic
 def invitations_schedule(*, events: Sequence[OperationalEvent], now: datetime | None = None) -> list[Invitation]:
     """One Invitation per event (pending with a send time, or skipped with a reason), in the order given.
@@ -509,7 +533,7 @@ def invitations_schedule(*, events: Sequence[OperationalEvent], now: datetime | 
             invitation.channel = rule.channel if rule is not None else Channel.EMAIL
             invitation.scheduled_for = now
         new[event.pk] = invitation
-    Invitation.objects.bulk_create(new.values())
+    _write_invitations(list(new.values()))
     due_now = [i.pk for i in new.values() if i.status == InvitationStatus.PENDING and i.scheduled_for <= now]
     if due_now:
         from . import tasks  # tasks import this module

@@ -78,8 +78,10 @@ def test_a_real_worker_on_redis_runs_the_beat_task(tmp_path):
             pytest.fail("Redis is not reachable on 127.0.0.1:6379")
         pytest.skip("Redis is not reachable on 127.0.0.1:6379")
     queue = f"insidetrack-test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
-           "CELERY_RESULT_BACKEND": "redis://127.0.0.1:6379/15", "INSIDETRACK_DATA_DIR": str(tmp_path)}
+    # The worker gets its own throwaway SQLite database, whatever database the test run itself uses.
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update({"CELERY_BROKER_URL": "redis://127.0.0.1:6379/15", "CELERY_RESULT_BACKEND": "redis://127.0.0.1:6379/15",
+                "INSIDETRACK_DATA_DIR": str(tmp_path)})
     migrated = subprocess.run([sys.executable, "-m", "insidetrack", "migrate", "--verbosity", "0"], env=env,
                               capture_output=True, text=True, timeout=120)
     assert migrated.returncode == 0, migrated.stderr

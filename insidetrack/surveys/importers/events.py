@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Min
 
 from insidetrack.core import clock
+from insidetrack.core.bulk import insert_new
 from insidetrack.customers.models import Customer, Vehicle
 from insidetrack.journeys.models import Touchpoint
 from insidetrack.network.models import Brand, Dealer
@@ -26,7 +27,6 @@ from insidetrack.surveys import defaults, policies
 from insidetrack.surveys.models import EventKind, OperationalEvent, Source, SurveyRule
 from insidetrack.surveys.services import invitations_schedule, survey_setup
 
-from .bulk import insert_new
 from .csvfiles import Rejects, RowError, parse_datetime, read_csv
 
 CUSTOMER_COLUMNS = ("customer_id", "customer_email")

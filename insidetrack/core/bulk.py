@@ -1,4 +1,4 @@
-"""Bulk writes for imports: ``COPY`` on PostgreSQL, ``executemany`` elsewhere, behind three small functions.
+"""Bulk writes (imports, batch scheduling): ``COPY`` on PostgreSQL, ``executemany`` elsewhere, behind three functions.
 
 The demo generator's :class:`~insidetrack.demo.generator.writer.BulkWriter` owns a freshly created database and
 hands out keys from ``MAX(id)``; an import runs next to live traffic (the API, the survey page), so keys here come
@@ -11,6 +11,7 @@ statement and ``id > MAX(id) read at the start`` names exactly the rows this tra
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 
 from django.db import connection, models
@@ -20,6 +21,14 @@ def _quoted(model: type[models.Model], attributes: Sequence[str]) -> tuple[str, 
     quote = connection.ops.quote_name
     meta = model._meta
     return quote(meta.db_table), [quote(meta.get_field(attribute).column) for attribute in attributes]
+
+
+def _adapted(rows: Sequence[tuple[object, ...]]) -> list[tuple[object, ...]] | Sequence[tuple[object, ...]]:
+    """Datetimes as the backend stores them; sqlite3's own adapter would keep the "+00:00" Django never writes."""
+    if connection.vendor == "postgresql":
+        return rows
+    adapt = connection.ops.adapt_datetimefield_value
+    return [tuple(adapt(value) if isinstance(value, datetime.datetime) else value for value in row) for row in rows]
 
 
 def _placeholders(count: int) -> str:
@@ -72,7 +81,7 @@ def copy_rows(model: type[models.Model], attributes: Sequence[str], rows: Sequen
         return
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_placeholders(len(columns))})",
-                           rows)
+                           _adapted(rows))
 
 
 def insert_new(model: type[models.Model], attributes: Sequence[str], rows: Sequence[tuple[object, ...]], *,
@@ -111,6 +120,9 @@ def insert_new(model: type[models.Model], attributes: Sequence[str], rows: Seque
     _table, (pk,) = _quoted(model, [model._meta.pk.attname])
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({column_list}) VALUES ({_placeholders(len(columns))}) "
-                           f"ON CONFLICT DO NOTHING", rows)
+                           f"ON CONFLICT DO NOTHING", _adapted(rows))
         cursor.execute(f"SELECT {returned_list} FROM {table} WHERE {pk} > %s ORDER BY {pk}", [before])
-        return cursor.fetchall()
+        # A raw read gives SQLite's stored (naive, UTC) datetimes back naive; hand them back aware, as the ORM does.
+        return [tuple(value.replace(tzinfo=datetime.UTC)
+                      if isinstance(value, datetime.datetime) and value.tzinfo is None else value for value in row)
+                for row in cursor.fetchall()]
