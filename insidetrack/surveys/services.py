@@ -18,8 +18,9 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.db.models.expressions import DatabaseDefault
+from django.db.models.functions import Lower, Upper
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
@@ -226,6 +227,26 @@ class _Resolver:
         self.actor = actor
         self.dealers: dict[str, Dealer | None] = {}
         self.own_dealer = Dealer.objects.filter(pk=actor.dealer_id).first() if actor.is_dealer else None
+        self.customers_by_pk: dict[int, Customer] = {}
+        self.customers_by_email: dict[str, list[Customer]] = {}
+        self.vehicles_by_vin: dict[str, Vehicle] = {}
+
+    def prefetch(self, items: Sequence[EventInput]) -> None:
+        """Load every customer and vehicle the batch names in three queries, not one or two per item."""
+        customers = Customer.objects.visible_to(self.actor).filter(erased_at__isnull=True).order_by("pk")
+        pks = {item.customer_id for item in items if item.customer_id is not None}
+        emails = {item.customer_email.lower() for item in items if item.customer_email}
+        vins = {item.vin.upper() for item in items if item.vin}
+        if pks:
+            self.customers_by_pk = {c.pk: c for c in customers.filter(pk__in=pks)}
+        if emails:
+            for customer in customers.annotate(email_lower=Lower("email")).filter(email_lower__in=emails):
+                self.customers_by_email.setdefault(customer.email_lower, []).append(customer)
+        if vins:
+            self.vehicles_by_vin = {
+                v.vin_upper: v for v in Vehicle.objects.visible_to(self.actor).annotate(vin_upper=Upper("vin"))
+                .filter(vin_upper__in=vins)
+            }
 
     def dealer(self, item: EventInput) -> Dealer | None:
         if self.own_dealer is not None:
@@ -250,17 +271,17 @@ class _Resolver:
         if (item.customer_id is None) == (not item.customer_email):
             raise ValidationFailed("Name the customer with customer_id or customer_email (exactly one).",
                                    code="customer_required", field="customer_id")
-        customers = Customer.objects.visible_to(self.actor).filter(erased_at__isnull=True)
-        if dealer is not None:
-            customers = customers.filter(dealer=dealer)
         where = f" at dealer {dealer.code}" if dealer is not None else ""
         if item.customer_id is not None:
-            found = customers.filter(pk=item.customer_id).first()
+            found = self.customers_by_pk.get(item.customer_id)
+            if found is not None and dealer is not None and found.dealer_id != dealer.pk:
+                found = None
             if found is None:
                 raise ValidationFailed(f"No customer {item.customer_id}{where}.", code="unknown_customer",
                                        field="customer_id")
             return found
-        matches = list(customers.filter(email__iexact=item.customer_email)[:2])
+        matches = [c for c in self.customers_by_email.get(item.customer_email.lower(), [])
+                   if dealer is None or c.dealer_id == dealer.pk][:2]
         if not matches:
             raise ValidationFailed(f"No customer with e-mail {item.customer_email}{where}.", code="unknown_customer",
                                    field="customer_email")
@@ -272,7 +293,7 @@ class _Resolver:
     def vehicle(self, item: EventInput, customer: Customer) -> Vehicle | None:
         if not item.vin:
             return None
-        found = Vehicle.objects.visible_to(self.actor).filter(vin__iexact=item.vin).first()
+        found = self.vehicles_by_vin.get(item.vin.upper())
         if found is None:
             raise ValidationFailed(f"No vehicle with VIN {item.vin}.", code="unknown_vehicle", field="vin")
         if found.current_owner_id != customer.pk:
@@ -314,6 +335,7 @@ def _record(*, actor: Actor, items: Sequence[Mapping[str, Any] | EventInput], so
     resolver = _Resolver(actor)
     results: dict[int, ItemResult] = {}
     accepted: list[tuple[int, EventInput, Dealer, Customer, Vehicle | None]] = []
+    parsed: list[tuple[int, str, EventInput]] = []
     for index, raw in enumerate(items):
         key = raw.get("idempotency_key", "") if isinstance(raw, Mapping) else getattr(raw, "idempotency_key", "")
         key = key.strip() if isinstance(key, str) else ""
@@ -324,6 +346,13 @@ def _record(*, actor: Actor, items: Sequence[Mapping[str, Any] | EventInput], so
                                        "twice.", code="idempotency_key_required", field="idempotency_key")
             if item.occurred_at > now + FUTURE_TOLERANCE:
                 raise ValidationFailed("occurred_at is in the future.", code="future_event", field="occurred_at")
+        except DomainError as error:
+            results[index] = _rejected(index, key, error)
+            continue
+        parsed.append((index, key, item))
+    resolver.prefetch([item for _i, _k, item in parsed])
+    for index, key, item in parsed:
+        try:
             dealer = resolver.dealer(item)
             customer = resolver.customer(item, dealer)
             vehicle = resolver.vehicle(item, customer)
@@ -344,6 +373,7 @@ def _record(*, actor: Actor, items: Sequence[Mapping[str, Any] | EventInput], so
     duplicates_in_batch: list[tuple[int, int]] = []
     new_events: list[tuple[int, OperationalEvent]] = []
     touchpoints = _TouchpointFinder()
+    touchpoints.load_first_services([(item.kind, customer, vehicle) for _i, item, _d, customer, vehicle in accepted])
     for index, item, dealer, customer, vehicle in accepted:
         key = (dealer.pk, item.idempotency_key)
         if item.idempotency_key and key in existing:
@@ -384,6 +414,24 @@ class _TouchpointFinder:
     def __init__(self) -> None:
         self.rules: dict[tuple[int, str], SurveyRule | None] = {}
         self.by_code: dict[tuple[int, str], Touchpoint] = {}
+        # Earliest service already on record per vehicle and per customer, loaded once per batch (not per event).
+        self.first_service_of_vehicle: dict[int, datetime] = {}
+        self.first_service_of_customer: dict[int, datetime] = {}
+
+    def load_first_services(self, items: list[tuple[str, Customer, Vehicle | None]]) -> None:
+        """Two grouped queries for the whole batch, so a batch of service events does not query once per event."""
+        services = [(customer, vehicle) for kind, customer, vehicle in items if kind == policies.SERVICE_EVENT]
+        vehicle_ids = {vehicle.pk for _c, vehicle in services if vehicle is not None}
+        customer_ids = {customer.pk for customer, vehicle in services if vehicle is None}
+        recorded = OperationalEvent.objects.filter(kind=policies.SERVICE_EVENT)
+        if vehicle_ids:
+            self.first_service_of_vehicle = dict(
+                recorded.filter(vehicle_id__in=vehicle_ids).values("vehicle_id").annotate(first=Min("occurred_at"))
+                .values_list("vehicle_id", "first"))
+        if customer_ids:
+            self.first_service_of_customer = dict(
+                recorded.filter(customer_id__in=customer_ids).values("customer_id")
+                .annotate(first=Min("occurred_at")).values_list("customer_id", "first"))
 
     def _rule(self, brand_id: int, kind: str) -> SurveyRule | None:
         if (brand_id, kind) not in self.rules:
@@ -414,26 +462,29 @@ class _TouchpointFinder:
             return base
         code = policies.touchpoint_code_for(
             kind=kind, rule_touchpoint_code=base.code,
-            has_previous_service=_has_previous_service(customer=customer, vehicle=vehicle, occurred_at=occurred_at,
-                                                       earlier_in_batch=earlier_in_batch),
+            has_previous_service=self._has_previous_service(customer=customer, vehicle=vehicle,
+                                                            occurred_at=occurred_at, earlier_in_batch=earlier_in_batch),
         )
         return self._code(base.journey_id, code) or base
 
 
-def _has_previous_service(*, customer: Customer, vehicle: Vehicle | None, occurred_at: datetime,
-                          earlier_in_batch: list[OperationalEvent]) -> bool:
-    """A service before this one, for the same vehicle (or, without a VIN, the same customer)."""
+    def _has_previous_service(self, *, customer: Customer, vehicle: Vehicle | None, occurred_at: datetime,
+                              earlier_in_batch: list[OperationalEvent]) -> bool:
+        """A service before this one, for the same vehicle (or, without a VIN, the same customer)."""
 
-    def same(event: OperationalEvent) -> bool:
+        def same(event: OperationalEvent) -> bool:
+            if vehicle is not None:
+                return event.vehicle_id == vehicle.pk
+            return event.customer_id == customer.pk
+
+        if any(e.kind == policies.SERVICE_EVENT and same(e) and e.occurred_at < occurred_at
+               for e in earlier_in_batch):
+            return True
         if vehicle is not None:
-            return event.vehicle_id == vehicle.pk
-        return event.customer_id == customer.pk
-
-    if any(e.kind == policies.SERVICE_EVENT and same(e) and e.occurred_at < occurred_at for e in earlier_in_batch):
-        return True
-    previous = OperationalEvent.objects.filter(kind=policies.SERVICE_EVENT, occurred_at__lt=occurred_at)
-    previous = previous.filter(vehicle=vehicle) if vehicle is not None else previous.filter(customer=customer)
-    return previous.exists()
+            first = self.first_service_of_vehicle.get(vehicle.pk)
+        else:
+            first = self.first_service_of_customer.get(customer.pk)
+        return first is not None and first < occurred_at
 
 
 # --------------------------------------------------------------------------------------------------------------------

@@ -293,3 +293,43 @@ def test_service_can_be_called_without_keys_by_an_import(world, when):
     [item] = result.results
     assert (item.status, item.idempotency_key, item.invitation.decision) == ("created", "", "scheduled")
     assert OperationalEvent.objects.get(pk=item.event_pk).idempotency_key is None
+
+
+def test_first_service_looks_at_services_already_on_record(world, when):
+    customer = CustomerFactory(dealer=world.dealer_a, brand=world.brand)
+    vehicle = VehicleFactory(current_owner=customer)
+    without_vin = CustomerFactory(dealer=world.dealer_a, brand=world.brand)
+    client = token_client(world.dealer_a)
+    post(client, {"events": [
+        event(customer, when - dt.timedelta(days=300), "old-1", kind="service_completed", vin=vehicle.vin),
+        event(without_vin, when - dt.timedelta(days=300), "old-2", kind="service_completed"),
+    ]})
+    _status, body = post(client, {"events": [
+        event(customer, when, "new-1", kind="service_completed", vin=vehicle.vin),
+        event(without_vin, when, "new-2", kind="service_completed"),
+        # Earlier than anything on record: still the first service.
+        event(customer, when - dt.timedelta(days=400), "new-3", kind="service_completed", vin=vehicle.vin),
+    ]})
+    codes = [OperationalEvent.objects.get(pk=r["event_pk"]).touchpoint.code for r in body["results"]]
+    assert codes == ["service_visit", "service_visit", "first_service"]
+
+
+def test_batch_queries_do_not_grow_with_the_number_of_service_events(world, when):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = token_client(world.dealer_a)
+
+    def batch(size: int, prefix: str) -> int:
+        items = []
+        for n in range(size):
+            customer = CustomerFactory(dealer=world.dealer_a, brand=world.brand)
+            vehicle = VehicleFactory(current_owner=customer)
+            items.append(event(customer, when, f"{prefix}-{n}", kind="service_completed", vin=vehicle.vin))
+        with CaptureQueriesContext(connection) as queries:
+            status, _body = post(client, {"events": items})
+        assert status == 200
+        return len(queries.captured_queries)
+
+    batch(1, "warm-up")  # loads the default survey rules and stamps the token's last use, both once
+    assert batch(3, "small") == batch(30, "large")
