@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "anymail",
     "insidetrack.core",
     "insidetrack.accounts",
     "insidetrack.network",
@@ -151,6 +152,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Inside Track <no-reply@insidetrack.local>")
+# An e-mail provider through django-anymail: EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend plus its settings
+# as ANYMAIL_<NAME> variables (e.g. ANYMAIL_MAILGUN_API_KEY, ANYMAIL_WEBHOOK_SECRET). Its delivery webhooks at
+# /anymail/<provider>/tracking/ mark bounced addresses so nobody is surveyed there again.
+ANYMAIL = {key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_")}
 
 # Celery: with no broker configured, tasks run inline (eagerly) once the transaction commits.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

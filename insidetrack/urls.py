@@ -19,6 +19,7 @@ urlpatterns = [
     path("journey/", include("insidetrack.journeys.urls")),
     path("my/", include("insidetrack.portal.urls")),
     path("s/", include("insidetrack.surveys.urls")),
+    path("anymail/", include("anymail.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

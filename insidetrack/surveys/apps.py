@@ -11,4 +11,10 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the invitation sweep in every process (web, worker, beat), not only where Celery autodiscovers.
+        from anymail.signals import tracking
+
         from . import tasks  # noqa: F401
+        from .receivers import email_tracking
+
+        # A signal because the provider's webhook view (anymail) must not know about surveys.
+        tracking.connect(email_tracking, dispatch_uid="insidetrack.surveys.email_tracking")

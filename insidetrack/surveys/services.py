@@ -41,6 +41,7 @@ from .messaging import send_sms
 from .models import (
     Channel,
     ContactPolicy,
+    DeliveryStatus,
     EventKind,
     Invitation,
     InvitationStatus,
@@ -622,6 +623,9 @@ def _deliver(*, invitation: Invitation, customer: Customer, channel: str, is_rem
             headers={"Content-Language": language},
         )
         message.attach_alternative(render_to_string("surveys/email/invitation.html", context), "text/html")
+        # Providers behind django-anymail echo metadata in their delivery webhooks: that is how a bounce finds its
+        # invitation (see invitation_record_delivery). Other backends ignore the attribute.
+        message.metadata = {"invitation": str(invitation.pk)}
         message.send()
 
 
@@ -716,3 +720,33 @@ def invitations_send_due(*, now: datetime | None = None) -> int:
     if expired or sent or reminded:
         logger.info("invitations: %s expired, %s sent, %s reminded", expired, sent, reminded)
     return expired + sent + reminded
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Delivery reports
+
+
+_BOUNCES = {"bounced": DeliveryStatus.BOUNCED, "rejected": DeliveryStatus.INVALID, "failed": DeliveryStatus.INVALID}
+
+
+@transaction.atomic
+def invitation_record_delivery(*, invitation_pk: int, event_type: str, now: datetime | None = None) -> bool:
+    """Record what the e-mail provider reported for an invitation; a bounce marks the address so it is never used
+    again for a survey. Returns whether anything changed (reports arrive more than once, in any order)."""
+    now = now or clock.now()
+    invitation = Invitation.objects.select_related("customer").filter(pk=invitation_pk).first()
+    if invitation is None:
+        return False
+    if event_type in _BOUNCES:
+        status = _BOUNCES[event_type]
+        changed = Invitation.objects.filter(pk=invitation.pk).exclude(delivery_status=status).update(
+            delivery_status=status)
+        field = "phone_invalid_at" if invitation.channel == Channel.SMS else "email_bounced_at"
+        changed += Customer.objects.filter(pk=invitation.customer_id, **{f"{field}__isnull": True}).update(
+            **{field: now})
+        return bool(changed)
+    if event_type == "delivered":
+        # A late "delivered" never overwrites a bounce.
+        return bool(Invitation.objects.filter(pk=invitation.pk, delivery_status=DeliveryStatus.UNKNOWN).update(
+            delivery_status=DeliveryStatus.DELIVERED))
+    return False

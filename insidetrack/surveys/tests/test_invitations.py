@@ -213,3 +213,43 @@ def test_two_concurrent_sweeps_send_each_invitation_once(mailoutbox, settings):
     assert len(mailoutbox) == 40
     assert len({m.to[0] for m in mailoutbox}) == 40
     assert Invitation.objects.filter(status="sent").count() == 40
+
+
+def test_a_bounce_reported_by_the_provider_stops_further_surveys(world, mailoutbox):
+    from anymail.signals import AnymailTrackingEvent, tracking
+
+    from insidetrack.customers.models import Customer
+    from insidetrack.customers.tests.factories import CustomerFactory
+    from insidetrack.surveys.models import DeliveryStatus, Invitation, InvitationStatus
+    from insidetrack.surveys.services import events_record, invitations_send_due
+
+    customer = CustomerFactory(dealer=world.dealer_b, brand=world.brand, email="gone@example.org")
+    now = timezone.now()
+    events_record(actor=Actor.system(), source="import", items=[
+        {"kind": "test_drive", "occurred_at": now - dt.timedelta(hours=1), "customer_id": customer.pk}])
+    invitations_send_due(now=timezone.now() + dt.timedelta(minutes=1))
+    invitation = Invitation.objects.get(customer=customer)
+    assert invitation.status == InvitationStatus.SENT
+    [message] = [m for m in mailoutbox if m.to == ["gone@example.org"]]
+    assert message.metadata == {"invitation": str(invitation.pk)}
+
+    event = AnymailTrackingEvent(event_type="bounced", metadata=message.metadata, recipient="gone@example.org")
+    tracking.send(sender=object, event=event, esp_name="Test")
+    tracking.send(sender=object, event=AnymailTrackingEvent(event_type="delivered", metadata=message.metadata),
+                  esp_name="Test")  # a late "delivered" does not undo the bounce
+    invitation.refresh_from_db()
+    customer.refresh_from_db()
+    assert invitation.delivery_status == DeliveryStatus.BOUNCED and customer.email_bounced_at is not None
+
+    result = events_record(actor=Actor.system(), source="import", items=[
+        {"kind": "deposit_taken", "occurred_at": now + dt.timedelta(days=40), "customer_id": customer.pk}],
+        now=now + dt.timedelta(days=40, hours=1))
+    # The bounced address is never used again: the customer's phone takes over...
+    assert (result.results[0].invitation.decision, result.results[0].invitation.channel) == ("scheduled", "sms")
+    # ...and without a phone the survey is skipped, with the reason recorded.
+    Customer.objects.filter(pk=customer.pk).update(phone="")
+    Invitation.objects.filter(customer=customer).delete()
+    result = events_record(actor=Actor.system(), source="import", items=[
+        {"kind": "handover", "occurred_at": now + dt.timedelta(days=80), "customer_id": customer.pk}],
+        now=now + dt.timedelta(days=80, hours=1))
+    assert (result.results[0].invitation.decision, result.results[0].invitation.skip_reason) == ("skipped", "bounced")
