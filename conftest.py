@@ -39,6 +39,7 @@ def world(db) -> World:
     from insidetrack.customers.tests.factories import CustomerFactory, OwnershipFactory, VehicleFactory
     from insidetrack.journeys.services import brand_setup
     from insidetrack.network.tests.factories import DealerFactory, RegionFactory
+    from insidetrack.surveys.models import InvitationEvent
     from insidetrack.surveys.tests.factories import ResponseFactory
 
     brand = brand_setup(name="Aurelia Motors")
@@ -51,7 +52,8 @@ def world(db) -> World:
     for key, dealer in (("a", dealer_a), ("b", dealer_b), ("c", dealer_c)):
         customer = CustomerFactory(dealer=dealer, brand=brand, first_name=f"Customer{key.upper()}")
         OwnershipFactory(vehicle=VehicleFactory(current_owner=customer))
-        ResponseFactory(invitation__event__customer=customer, score=10 if key == "a" else 3)
+        response = ResponseFactory(invitation__event__customer=customer, score=10 if key == "a" else 3)
+        InvitationEvent.objects.create(invitation=response.invitation, kind="sent", at=response.invitation.sent_at)
         customers[key] = customer
 
     def member(key: str, role: Role, **scope) -> Actor:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ContactPolicy, Invitation, OperationalEvent, Response, SurveyRule
+from .models import ContactPolicy, Invitation, InvitationEvent, OperationalEvent, Response, SurveyRule
 
 
 @admin.register(OperationalEvent)
@@ -13,8 +13,21 @@ class OperationalEventAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
+class InvitationHistoryInline(admin.TabularInline):
+    """The audit trail is read-only: rows are written by the services that change an invitation."""
+
+    model = InvitationEvent
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["at", "kind", "detail"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
+    inlines = [InvitationHistoryInline]
     list_display = ["scheduled_for", "touchpoint", "dealer", "channel", "status", "skip_reason", "delivery_status"]
     list_filter = ["status", "channel", "skip_reason", "delivery_status", "touchpoint"]
     raw_id_fields = ["customer", "event", "dealer"]

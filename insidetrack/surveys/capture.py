@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from insidetrack.core.errors import Conflict, DomainError, ValidationFailed
 from insidetrack.core.hashing import fingerprint
 
-from .models import Invitation, InvitationStatus, Response, Source, SurveyRule
+from .history import invitation_history_write
+from .models import Invitation, InvitationEventKind, InvitationStatus, Response, Source, SurveyRule
 from .tokens import InvalidLink, read_token
 
 VERBATIM_MAX_LENGTH = 2000
@@ -231,7 +232,11 @@ def survey_open(*, token: str, now: datetime, network: str = "", device: str = "
     _check_open(invitation, now)
     if invitation.opened_at is None:
         # Conditional update: two tabs opening at once record one time, the first.
-        if Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(opened_at=now):
+        with transaction.atomic():
+            opened = Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(opened_at=now)
+            if opened:
+                invitation_history_write([(invitation.pk, InvitationEventKind.OPENED, now, "")])
+        if opened:
             invitation.opened_at = now
         else:
             invitation.opened_at = Invitation.objects.values_list("opened_at", flat=True).get(pk=invitation.pk)
@@ -256,7 +261,8 @@ def survey_score(*, token: str, score: object, network: str, device: str, now: d
         _check_open(invitation, now)
         if invitation.opened_at is None:
             # A score submitted without the page being fetched first (a resent form) still means it was opened.
-            Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(opened_at=now)
+            if Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(opened_at=now):
+                invitation_history_write([(invitation.pk, InvitationEventKind.OPENED, now, "")])
             invitation.opened_at = now
         fields = {"score": value, "submitted_at": now, "network_fingerprint": network_hash,
                   "device_fingerprint": device_hash}
@@ -343,6 +349,7 @@ def survey_complete(*, token: str, verbatim: str, answers: Mapping[str, object],
             invitation.refresh_from_db(fields=["status", "expires_at"])
             _check_open(invitation, now)
             raise _refuse(AlreadyAnswered(_("Thank you, you have already answered")), invitation)
+        invitation_history_write([(invitation.pk, InvitationEventKind.ANSWERED, now, "")])
         response = response_of(invitation)
         if response is None or not Response.objects.filter(pk=response.pk).update(verbatim=text, answers=cleaned,
                                                                                    submitted_at=now):

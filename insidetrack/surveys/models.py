@@ -229,3 +229,37 @@ class ContactPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brand}: {self.min_days_between_surveys} days"
+
+
+class InvitationEventKind(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    SKIPPED = "skipped", _("Not sent")
+    SENT = "sent", _("Sent")
+    REMINDED = "reminded", _("Reminder sent")
+    OPENED = "opened", _("Opened")
+    ANSWERED = "answered", _("Answered")
+    EXPIRED = "expired", _("Expired")
+    DELIVERED = "delivered", _("Delivered")
+    BOUNCED = "bounced", _("Bounced")
+
+
+class InvitationEvent(ScopedModel):
+    """One row per change of an invitation, written in the same transaction as the change: its audit trail."""
+
+    scope = Scope(brand="invitation__brand_id", region="invitation__dealer__region_id",
+                  dealer="invitation__dealer_id", customer="invitation__customer_id")
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="history")
+    kind = models.CharField(_("what happened"), max_length=12, choices=InvitationEventKind.choices)
+    at = models.DateTimeField(_("when"))
+    detail = models.CharField(_("detail"), max_length=64, blank=True,
+                              help_text=_("The skip reason, or the channel a message went out on."))
+
+    class Meta:
+        verbose_name = _("invitation event")
+        verbose_name_plural = _("invitation events")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["invitation", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"

@@ -37,6 +37,7 @@ from insidetrack.journeys.services import journey_create_default
 from insidetrack.network.models import Brand, Dealer
 
 from . import defaults, policies
+from .history import invitation_history_write
 from .messaging import send_sms
 from .models import (
     Channel,
@@ -44,6 +45,7 @@ from .models import (
     DeliveryStatus,
     EventKind,
     Invitation,
+    InvitationEventKind,
     InvitationStatus,
     OperationalEvent,
     Source,
@@ -586,6 +588,10 @@ def invitations_schedule(*, events: Sequence[OperationalEvent], now: datetime | 
             invitation.scheduled_for = now
         new[event.pk] = invitation
     _write_invitations(list(new.values()))
+    invitation_history_write(
+        (i.pk, InvitationEventKind.SKIPPED if i.status == InvitationStatus.SKIPPED else InvitationEventKind.SCHEDULED,
+         now, i.skip_reason or i.channel) for i in new.values()
+    )
     due_now = [i.pk for i in new.values() if i.status == InvitationStatus.PENDING and i.scheduled_for <= now]
     if due_now:
         from . import tasks  # tasks import this module
@@ -651,7 +657,8 @@ def _send_one(*, pk: int, now: datetime) -> int:
         customer = invitation.customer
         check = policies.check_before_sending(customer=customer_facts(customer), preferred=invitation.channel)
         if isinstance(check, SkipReason):
-            due.update(status=InvitationStatus.SKIPPED, skip_reason=check)
+            if due.update(status=InvitationStatus.SKIPPED, skip_reason=check):
+                invitation_history_write([(invitation.pk, InvitationEventKind.SKIPPED, now, check)])
             return 0
         window = (invitation.expires_at - invitation.scheduled_for) if invitation.expires_at else timedelta(days=14)
         invitation.token_nonce = new_nonce()
@@ -666,6 +673,7 @@ def _send_one(*, pk: int, now: datetime) -> int:
                              contact_hash=fingerprint(address))
         if claimed != 1:
             return 0
+        invitation_history_write([(invitation.pk, InvitationEventKind.SENT, now, check)])
         _deliver(invitation=invitation, customer=customer, channel=check, is_reminder=False)
     return 1
 
@@ -686,6 +694,7 @@ def _remind_one(*, pk: int, now: datetime) -> int:
             return 0  # consent withdrawn or address dead since: no reminder; re-checked until the link expires
         if open_.update(reminded_at=now) != 1:
             return 0
+        invitation_history_write([(invitation.pk, InvitationEventKind.REMINDED, now, check)])
         _deliver(invitation=invitation, customer=invitation.customer, channel=check, is_reminder=True)
     return 1
 
@@ -696,6 +705,22 @@ def invitations_send(*, invitation_pks: Iterable[int], now: datetime | None = No
     return sum(_send_one(pk=pk, now=now) for pk in invitation_pks)
 
 
+@transaction.atomic
+def _expire_stale(*, now: datetime) -> int:
+    """Close links past their expiry, with a history row each; rows another sweep holds are left to it."""
+    stale = Invitation.objects.filter(status__in=(InvitationStatus.PENDING, InvitationStatus.SENT),
+                                      expires_at__lte=now).order_by("pk")
+    if connection.vendor == "postgresql":
+        stale = stale.select_for_update(skip_locked=True)
+    # Locked on PostgreSQL, and SQLite serialises writers: the rows read are exactly the rows updated.
+    pks = list(stale.values_list("pk", flat=True))
+    if not pks:
+        return 0
+    expired = Invitation.objects.filter(pk__in=pks).update(status=InvitationStatus.EXPIRED)
+    invitation_history_write((pk, InvitationEventKind.EXPIRED, now, "") for pk in pks)
+    return expired
+
+
 def invitations_send_due(*, now: datetime | None = None) -> int:
     """The every-minute sweep: expire stale links, send due invitations, send one reminder to non-responders.
 
@@ -703,9 +728,7 @@ def invitations_send_due(*, now: datetime | None = None) -> int:
     rows another sweep is working on are skipped), so nothing is sent twice. Returns how many rows it changed.
     """
     now = now or clock.now()
-    expired = Invitation.objects.filter(
-        status__in=(InvitationStatus.PENDING, InvitationStatus.SENT), expires_at__lte=now,
-    ).update(status=InvitationStatus.EXPIRED)
+    expired = _expire_stale(now=now)
     due = list(Invitation.objects.filter(status=InvitationStatus.PENDING, scheduled_for__lte=now)
                .order_by("scheduled_for", "pk").values_list("pk", flat=True)[:SWEEP_BATCH_SIZE])
     sent = invitations_send(invitation_pks=due, now=now)
@@ -742,11 +765,16 @@ def invitation_record_delivery(*, invitation_pk: int, event_type: str, now: date
         changed = Invitation.objects.filter(pk=invitation.pk).exclude(delivery_status=status).update(
             delivery_status=status)
         field = "phone_invalid_at" if invitation.channel == Channel.SMS else "email_bounced_at"
+        if changed:
+            invitation_history_write([(invitation.pk, InvitationEventKind.BOUNCED, now, status)])
         changed += Customer.objects.filter(pk=invitation.customer_id, **{f"{field}__isnull": True}).update(
             **{field: now})
         return bool(changed)
     if event_type == "delivered":
         # A late "delivered" never overwrites a bounce.
-        return bool(Invitation.objects.filter(pk=invitation.pk, delivery_status=DeliveryStatus.UNKNOWN).update(
-            delivery_status=DeliveryStatus.DELIVERED))
+        changed = Invitation.objects.filter(pk=invitation.pk, delivery_status=DeliveryStatus.UNKNOWN).update(
+            delivery_status=DeliveryStatus.DELIVERED)
+        if changed:
+            invitation_history_write([(invitation.pk, InvitationEventKind.DELIVERED, now, "")])
+        return bool(changed)
     return False

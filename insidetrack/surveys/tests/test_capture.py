@@ -190,8 +190,9 @@ def test_wrong_nonce_unsent_invitation_and_unknown_key_are_invalid_links():
 @pytest.mark.django_db
 def test_score_path_query_count(django_assert_max_num_queries):
     _, token = make_invitation()
-    # Unopened: the one-statement path matches nothing; savepoint + read-and-lock + open + insert + release.
-    with django_assert_max_num_queries(6):
+    # Unopened: the one-statement path matches nothing; savepoint + read-and-lock + open + its history row +
+    # insert + release.
+    with django_assert_max_num_queries(7):
         score(token, 6)
     # Opened and open (the usual tap after the page loaded): one statement inserts or updates.
     with django_assert_max_num_queries(1):

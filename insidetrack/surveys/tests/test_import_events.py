@@ -228,8 +228,10 @@ def test_bulk_path_is_copy_on_postgresql_and_executemany_elsewhere(world, tmp_pa
         assert statements[0] == ('COPY "import_staging_surveys_operationalevent" ("brand_id", "dealer_id", '
                                  '"customer_id", "vehicle_id", "touchpoint_id", "kind", "occurred_at", "received_at", '
                                  '"source", "idempotency_key", "external_reference") FROM STDIN')
-        # The events' invitations are written the same way.
-        assert len(statements) == 2 and statements[1].startswith('COPY "surveys_invitation" ("id", "brand_id"')
+        # The events' invitations, and their history rows, are written the same way.
+        assert len(statements) == 3
+        assert statements[1].startswith('COPY "surveys_invitation" ("id", "brand_id"')
+        assert statements[2] == 'COPY "surveys_invitationevent" ("invitation_id", "kind", "at", "detail") FROM STDIN'
     else:
         insert_columns = ", ".join(f'"{column}"' for column in events_module.WRITTEN)
         with CaptureQueriesContext(connection) as queries:

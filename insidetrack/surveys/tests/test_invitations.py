@@ -253,3 +253,33 @@ def test_a_bounce_reported_by_the_provider_stops_further_surveys(world, mailoutb
         {"kind": "handover", "occurred_at": now + dt.timedelta(days=80), "customer_id": customer.pk}],
         now=now + dt.timedelta(days=80, hours=1))
     assert (result.results[0].invitation.decision, result.results[0].invitation.skip_reason) == ("skipped", "bounced")
+
+
+def test_every_change_of_an_invitation_leaves_a_history_row(world, mailoutbox):
+    from insidetrack.customers.tests.factories import CustomerFactory
+    from insidetrack.surveys.capture import survey_complete, survey_open, survey_score
+    from insidetrack.surveys.models import Invitation, InvitationEvent
+    from insidetrack.surveys.services import events_record, invitations_send_due
+    from insidetrack.surveys.tokens import make_token
+
+    answered = CustomerFactory(dealer=world.dealer_b, brand=world.brand)
+    silent = CustomerFactory(dealer=world.dealer_b, brand=world.brand)
+    start = timezone.now()
+    events_record(actor=Actor.system(), source="import", items=[
+        {"kind": "test_drive", "occurred_at": start - dt.timedelta(hours=1), "customer_id": c.pk}
+        for c in (answered, silent)])
+    invitations_send_due(now=start + dt.timedelta(minutes=1))
+    invitation = Invitation.objects.get(customer=answered)
+    token = make_token(invitation_pk=invitation.pk, nonce=invitation.token_nonce)
+    survey_open(token=token, now=start + dt.timedelta(hours=2))
+    survey_score(token=token, score=9, network="", device="", now=start + dt.timedelta(hours=2))
+    survey_complete(token=token, verbatim="Great", answers={}, now=start + dt.timedelta(hours=2))
+    invitations_send_due(now=start + dt.timedelta(days=5))  # the silent one gets its one reminder
+    invitations_send_due(now=start + dt.timedelta(days=5, minutes=1))  # and not a second
+    invitations_send_due(now=start + dt.timedelta(days=30))  # then its link expires
+
+    def history(customer):
+        return list(InvitationEvent.objects.filter(invitation__customer=customer).values_list("kind", "detail"))
+
+    assert history(answered) == [("scheduled", "email"), ("sent", "email"), ("opened", ""), ("answered", "")]
+    assert history(silent) == [("scheduled", "email"), ("sent", "email"), ("reminded", "email"), ("expired", "")]
