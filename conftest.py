@@ -56,6 +56,16 @@ def world(db) -> World:
         InvitationEvent.objects.create(invitation=response.invitation, kind="sent", at=response.invitation.sent_at)
         customers[key] = customer
 
+    # Each response's closed-loop work (a case, its opening event) and a goodwill gesture, so every scoped model
+    # of the closed loop has one row per customer too.
+    from insidetrack.cases.models import Goodwill
+    from insidetrack.cases.services import cases_open_for_responses
+    from insidetrack.surveys.models import Response
+
+    for case in cases_open_for_responses(response_pks=Response.objects.values_list("pk", flat=True)):
+        Goodwill.objects.create(case=case, description="Valet", amount=50, status="approved",
+                                requested_at=case.opened_at)
+
     def member(key: str, role: Role, **scope) -> Actor:
         user = UserFactory(email=f"{key}@example.com")
         membership = Membership.objects.create(user=user, role=role, brand=brand, **scope)

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from insidetrack.accounts.api import router as accounts_router
 from insidetrack.analytics.api import router as analytics_router
+from insidetrack.cases.api import router as cases_router
 from insidetrack.core.api_auth import ApiTokenAuth, SessionActorAuth
 from insidetrack.core.errors import DomainError
 from insidetrack.customers.api import router as customers_router
@@ -35,4 +36,5 @@ api.add_router("/customers", customers_router, tags=["customers"])
 api.add_router("/journey", journeys_router, tags=["journey"])
 api.add_router("/responses", surveys_router, tags=["surveys"])
 api.add_router("/events", events_router, tags=["events"])
+api.add_router("/cases", cases_router, tags=["cases"])
 api.add_router("/analytics", analytics_router, tags=["analytics"])

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "insidetrack.customers",
     "insidetrack.journeys",
     "insidetrack.surveys",
+    "insidetrack.cases",
     "insidetrack.analytics",
     "insidetrack.portal",
     "insidetrack.demo",

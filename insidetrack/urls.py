@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("overview/", include("insidetrack.analytics.urls")),
     path("customers/", include("insidetrack.customers.urls")),
+    path("cases/", include("insidetrack.cases.urls")),
     path("journey/", include("insidetrack.journeys.urls")),
     path("my/", include("insidetrack.portal.urls")),
     path("s/", include("insidetrack.surveys.urls")),

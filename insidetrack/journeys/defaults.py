@@ -78,3 +78,40 @@ TOUCHPOINTS: tuple[dict[str, object], ...] = (
         "emotional": "Loyalty rewarded; excitement about the next car.",
     },
 )
+
+# The default premium-car customer-experience taxonomy: what feedback is about. Each theme lists the touchpoints
+# where it is a plausible root cause (a case's root-cause list is its touchpoint's themes); the verbatim analysis
+# classifies texts into the same themes, so "what went wrong" means the same thing in a case and on a dashboard.
+THEMES: tuple[dict[str, object], ...] = (
+    {"code": "sales_process", "name": "Sales process", "name_de": "Verkaufsprozess", "name_fr": "Processus de vente",
+     "touchpoints": ("enquiry", "test_drive", "deposit", "repurchase")},
+    {"code": "test_drive", "name": "Test drive", "name_de": "Probefahrt", "name_fr": "Essai",
+     "touchpoints": ("test_drive",)},
+    {"code": "handover_experience", "name": "Handover experience", "name_de": "Übergabeerlebnis",
+     "name_fr": "Expérience de livraison", "touchpoints": ("handover",)},
+    {"code": "finance_paperwork", "name": "Finance and paperwork", "name_de": "Finanzierung und Unterlagen",
+     "name_fr": "Financement et formalités", "touchpoints": ("deposit", "finance_paperwork", "handover", "repurchase")},
+    {"code": "waiting_time", "name": "Waiting time", "name_de": "Wartezeit", "name_fr": "Temps d'attente",
+     "touchpoints": ("deposit", "handover", "first_service", "service_visit")},
+    {"code": "courtesy_car", "name": "Courtesy or loan car", "name_de": "Ersatz- oder Leihwagen",
+     "name_fr": "Véhicule de courtoisie", "touchpoints": ("first_service", "service_visit")},
+    {"code": "communication", "name": "Communication and updates", "name_de": "Kommunikation und Updates",
+     "name_fr": "Communication et suivi",
+     "touchpoints": ("enquiry", "deposit", "finance_paperwork", "handover", "first_service", "service_visit",
+                     "ownership_checkin", "experience_event")},
+    {"code": "price_value", "name": "Price and value", "name_de": "Preis und Gegenwert", "name_fr": "Prix et valeur",
+     "touchpoints": ("deposit", "finance_paperwork", "first_service", "service_visit", "repurchase")},
+    {"code": "staff_attitude", "name": "Staff attitude", "name_de": "Verhalten der Mitarbeiter",
+     "name_fr": "Attitude du personnel", "touchpoints": ()},
+    {"code": "workmanship", "name": "Workmanship and repair quality", "name_de": "Arbeits- und Reparaturqualität",
+     "name_fr": "Qualité des travaux", "touchpoints": ("first_service", "service_visit")},
+    {"code": "vehicle_quality", "name": "Vehicle quality and defects", "name_de": "Fahrzeugqualität und Mängel",
+     "name_fr": "Qualité du véhicule et défauts",
+     "touchpoints": ("handover", "first_service", "service_visit", "ownership_checkin")},
+    {"code": "facilities", "name": "Facilities and hospitality", "name_de": "Räumlichkeiten und Gastfreundschaft",
+     "name_fr": "Locaux et accueil", "touchpoints": ("test_drive", "handover", "first_service", "service_visit")},
+    {"code": "events", "name": "Events", "name_de": "Veranstaltungen", "name_fr": "Événements",
+     "touchpoints": ("experience_event",)},
+    {"code": "digital_app", "name": "Digital and app", "name_de": "Digitales und App", "name_fr": "Numérique et appli",
+     "touchpoints": ("enquiry", "handover", "ownership_checkin")},
+)

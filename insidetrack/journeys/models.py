@@ -76,3 +76,23 @@ class Touchpoint(TranslatedNameMixin):
         verbose_name_plural = _("touchpoints")
         ordering = ["journey", "position"]
         constraints = [models.UniqueConstraint(fields=["journey", "code"], name="touchpoint_code_unique")]
+
+
+class Theme(TranslatedNameMixin):
+    """A subject feedback can be about (waiting time, staff attitude, ...): a case's root cause and a verbatim's theme.
+
+    Themes belong to the brand's taxonomy, which head office edits. A theme linked to no touchpoint applies to all
+    of them (staff attitude can go wrong anywhere).
+    """
+
+    brand = models.ForeignKey("network.Brand", on_delete=models.CASCADE, related_name="themes")
+    code = models.SlugField(_("code"), max_length=40)
+    touchpoints = models.ManyToManyField(Touchpoint, blank=True, related_name="themes",
+                                         help_text=_("Where this theme can be a root cause; none means everywhere."))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["brand", "code"], name="theme_code_unique_per_brand")]

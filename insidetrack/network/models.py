@@ -11,6 +11,11 @@ class Brand(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), unique=True)
+    dealers_see_scores = models.BooleanField(
+        _("dealers see scores"), default=False,
+        help_text=_("Off (the default): dealers see verbatims, the action to take and the deadline, never a 0-10 "
+                    "score or an NPS figure, so there is no number to chase."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from insidetrack.core.actor import Actor
 from insidetrack.core.roles import Role
 
-from .models import Dealer, Region
+from .models import Brand, Dealer, Region
 
 
 def dealers_visible_to(actor: Actor) -> QuerySet[Dealer]:
@@ -35,3 +35,16 @@ def regions_visible_to(actor: Actor) -> QuerySet[Region]:
     if actor.role is not None and actor.region_id is not None and actor.is_staff_role:
         return regions.filter(pk=actor.region_id)
     return regions.none()
+
+
+def scores_visible_to(actor: Actor) -> bool:
+    """Whether the actor may see 0-10 scores and NPS figures: the one switch every page, export, API and e-mail asks.
+
+    Head office and regions always do; dealers only when head office turned the brand's policy on; an owner sees
+    their own answers (the portal shows nothing else); anyone else sees none.
+    """
+    if actor.is_system or actor.role in (Role.HEAD_OFFICE, Role.REGION_MANAGER, Role.OWNER):
+        return True
+    if actor.is_dealer and actor.brand_id is not None:
+        return Brand.objects.filter(pk=actor.brand_id, dealers_see_scores=True).exists()
+    return False

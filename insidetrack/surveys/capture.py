@@ -26,6 +26,7 @@ from insidetrack.core.hashing import fingerprint
 
 from .history import invitation_history_write
 from .models import Invitation, InvitationEventKind, InvitationStatus, Response, Source, SurveyRule
+from .signals import response_completed
 from .tokens import InvalidLink, read_token
 
 VERBATIM_MAX_LENGTH = 2000
@@ -278,7 +279,8 @@ def survey_score(*, token: str, score: object, network: str, device: str, now: d
             invitation=invitation, brand_id=invitation.brand_id, dealer_id=invitation.dealer_id,
             customer_id=invitation.customer_id, touchpoint_id=invitation.touchpoint_id,
             vehicle_model=vehicle.model if vehicle else "", language=invitation.language,
-            channel=invitation.channel, invited_at=invitation.sent_at, opened_at=invitation.opened_at, **fields,
+            channel=invitation.channel, purpose=invitation.purpose, invited_at=invitation.sent_at,
+            opened_at=invitation.opened_at, **fields,
         )
 
 
@@ -289,10 +291,10 @@ def survey_score(*, token: str, score: object, network: str, device: str, now: d
 # matches no row and takes the ORM path below, which explains itself.
 _SCORE_UPSERT = """
 INSERT INTO surveys_response (brand_id, dealer_id, customer_id, invitation_id, touchpoint_id, vehicle_model, score,
-    verbatim, language, channel, source, invited_at, opened_at, submitted_at, network_fingerprint,
+    verbatim, language, channel, source, purpose, invited_at, opened_at, submitted_at, network_fingerprint,
     device_fingerprint, answers)
 SELECT i.brand_id, i.dealer_id, i.customer_id, i.id, i.touchpoint_id, COALESCE(v.model, ''), %s, '', i.language,
-    i.channel, %s, i.sent_at, i.opened_at, %s, %s, %s, %s
+    i.channel, %s, i.purpose, i.sent_at, i.opened_at, %s, %s, %s, %s
 FROM surveys_invitation i
 LEFT JOIN surveys_operationalevent e ON e.id = i.event_id
 LEFT JOIN customers_vehicle v ON v.id = e.vehicle_id
@@ -300,7 +302,8 @@ WHERE i.id = %s AND i.token_nonce = %s AND i.token_nonce <> '' AND i.status = %s
     AND i.opened_at IS NOT NULL AND (i.expires_at IS NULL OR i.expires_at > %s)
 ON CONFLICT (invitation_id) DO UPDATE SET score = excluded.score, submitted_at = excluded.submitted_at,
     network_fingerprint = excluded.network_fingerprint, device_fingerprint = excluded.device_fingerprint
-RETURNING id, brand_id, dealer_id, customer_id, touchpoint_id, vehicle_model, language, channel, invited_at, opened_at
+RETURNING id, brand_id, dealer_id, customer_id, touchpoint_id, vehicle_model, language, channel, purpose, invited_at,
+    opened_at
 """
 
 
@@ -315,11 +318,11 @@ def _score_in_one_statement(*, token: str, score: int, network_hash: str, device
         row = cursor.fetchone()
     if row is None:
         return None
-    (response_pk, brand_id, dealer_id, customer_id, touchpoint_id, vehicle_model, language, channel, invited_at,
-     opened_at) = row
+    (response_pk, brand_id, dealer_id, customer_id, touchpoint_id, vehicle_model, language, channel, purpose,
+     invited_at, opened_at) = row
     return Response(pk=response_pk, invitation_id=pk, brand_id=brand_id, dealer_id=dealer_id,
                     customer_id=customer_id, touchpoint_id=touchpoint_id, vehicle_model=vehicle_model, score=score,
-                    language=language, channel=channel, source=Source.SURVEY, invited_at=invited_at,
+                    language=language, channel=channel, source=Source.SURVEY, purpose=purpose, invited_at=invited_at,
                     opened_at=opened_at, submitted_at=now, network_fingerprint=network_hash,
                     device_fingerprint=device_hash)
 
@@ -355,5 +358,9 @@ def survey_complete(*, token: str, verbatim: str, answers: Mapping[str, object],
                                                                                    submitted_at=now):
             # Raising rolls the claim back: the invitation stays open for the score.
             raise _refuse(ScoreRequired(_("Please choose a score first."), field="score"), invitation)
+        # Later apps (the closed loop) act on a finished survey; they are told after commit, never inside it, so a
+        # failure there cannot lose the owner's answer.
+        transaction.on_commit(lambda: response_completed.send(sender=Response, response_pk=response.pk,
+                                                              purpose=invitation.purpose))
     response.verbatim, response.answers, response.submitted_at = text, cleaned, now
     return response

@@ -80,6 +80,17 @@ class InvitationStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+class Purpose(models.TextChoices):
+    """Why a survey was sent: a journey survey measures a touchpoint; a follow-up checks that a case was put right.
+
+    Follow-up answers never count in touchpoint NPS (they would double-count the unhappy customers), and they never
+    open new work: the case they verify reacts to them instead.
+    """
+
+    SURVEY = "survey", _("Journey survey")
+    FOLLOW_UP = "follow_up", _("Case follow-up")
+
+
 class DeliveryStatus(models.TextChoices):
     UNKNOWN = "", _("Unknown")
     DELIVERED = "delivered", _("Delivered")
@@ -100,6 +111,8 @@ class Invitation(ScopedModel):
     touchpoint = models.ForeignKey("journeys.Touchpoint", on_delete=models.PROTECT, related_name="invitations")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     language = models.CharField(_("language"), max_length=8, default="en")
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.SURVEY,
+                               db_default=Purpose.SURVEY)
     status = models.CharField(_("status"), max_length=10, choices=InvitationStatus.choices,
                               default=InvitationStatus.PENDING)
     skip_reason = models.CharField(_("reason not sent"), max_length=64, blank=True)
@@ -154,6 +167,8 @@ class Response(ScopedModel):
     language = models.CharField(_("language"), max_length=8, default="en")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.SURVEY)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices, default=Purpose.SURVEY,
+                               db_default=Purpose.SURVEY)
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"))

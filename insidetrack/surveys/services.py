@@ -513,7 +513,7 @@ def _rule_facts(rule: SurveyRule | None) -> policies.RuleFacts | None:
 
 _INVITATION_COLUMNS = ("id", "brand_id", "dealer_id", "customer_id", "event_id", "touchpoint_id", "channel",
                        "language", "status", "skip_reason", "delivery_status", "contact_hash", "scheduled_for",
-                       "sent_at", "opened_at", "reminded_at", "answered_at", "expires_at", "token_nonce")
+                       "sent_at", "opened_at", "reminded_at", "answered_at", "expires_at", "token_nonce", "purpose")
 
 
 def _write_invitations(invitations: list[Invitation]) -> None:

@@ -1,0 +1,272 @@
+"""Closed-loop work: cases with their deadlines, their event log and their goodwill; playbooks and the brand policy.
+
+Deadlines are columns computed by ``policies.deadlines_for`` when a case opens or reopens; "overdue" is computed
+when read. The sweep claims due rows with conditional updates and writes a ``CaseEvent`` per change in the same
+transaction, so the event log is the audit trail.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from insidetrack.core.scoping import Scope, ScopedModel
+from insidetrack.network.models import Department
+
+from .policies import CaseKind, CaseStatus, EmpowermentLimits, ScoreBand
+
+
+class CasePolicy(models.Model):
+    """The brand's service promise and empowerment limits; head office edits it (one per brand)."""
+
+    brand = models.OneToOneField("network.Brand", on_delete=models.CASCADE, related_name="case_policy")
+    respond_within_hours = models.PositiveIntegerField(_("respond within (hours)"), default=24)
+    resolve_within_hours = models.PositiveIntegerField(_("resolve a case within (hours)"), default=120)
+    count_opening_hours_only = models.BooleanField(
+        _("count only the dealer's opening hours"), default=False,
+        help_text=_("On: deadlines run in each dealer's time zone during its opening hours only."),
+    )
+    reminder_hours_before = models.PositiveIntegerField(_("remind this many hours before a deadline"), default=4)
+    head_office_after_hours = models.PositiveIntegerField(
+        _("escalate to head office this many hours after the region"), default=24,
+    )
+    follow_up_after_days = models.PositiveIntegerField(_("follow-up survey this many days after resolution"),
+                                                       default=3)
+    follow_up_valid_days = models.PositiveIntegerField(_("follow-up link valid for (days)"), default=14)
+    currency = models.CharField(_("reporting currency"), max_length=3, default="EUR")
+    goodwill_limit_dealer_staff = models.DecimalField(_("goodwill limit: dealer staff"), max_digits=10,
+                                                      decimal_places=2, default=Decimal("250"))
+    goodwill_limit_dealer_principal = models.DecimalField(_("goodwill limit: dealer principal"), max_digits=10,
+                                                          decimal_places=2, default=Decimal("1000"))
+    goodwill_limit_region_manager = models.DecimalField(_("goodwill limit: region manager"), max_digits=10,
+                                                        decimal_places=2, default=Decimal("5000"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("closed-loop policy")
+        verbose_name_plural = _("closed-loop policies")
+
+    def __str__(self) -> str:
+        return str(self.brand)
+
+    @property
+    def limits(self) -> EmpowermentLimits:
+        return EmpowermentLimits(dealer_staff=self.goodwill_limit_dealer_staff,
+                                 dealer_principal=self.goodwill_limit_dealer_principal,
+                                 region_manager=self.goodwill_limit_region_manager)
+
+
+class Playbook(models.Model):
+    """What to do for a score band at a touchpoint (or at any touchpoint), and how fast; head office edits them."""
+
+    brand = models.ForeignKey("network.Brand", on_delete=models.CASCADE, related_name="playbooks")
+    band = models.CharField(_("score band"), max_length=10, choices=ScoreBand.choices)
+    touchpoint = models.ForeignKey("journeys.Touchpoint", on_delete=models.CASCADE, null=True, blank=True,
+                                   related_name="playbooks", help_text=_("Empty: every touchpoint without its own."))
+    title = models.CharField(_("action (English)"), max_length=120)
+    title_de = models.CharField(_("action (German)"), max_length=120, blank=True)
+    title_fr = models.CharField(_("action (French)"), max_length=120, blank=True)
+    instructions = models.TextField(_("instructions (English)"), blank=True)
+    instructions_de = models.TextField(_("instructions (German)"), blank=True)
+    instructions_fr = models.TextField(_("instructions (French)"), blank=True)
+    respond_within_hours = models.PositiveIntegerField(_("respond within (hours)"), null=True, blank=True,
+                                                       help_text=_("Empty: the brand's closed-loop policy."))
+    resolve_within_hours = models.PositiveIntegerField(_("resolve within (hours)"), null=True, blank=True,
+                                                       help_text=_("Cases only. Empty: the brand's policy."))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("playbook")
+        verbose_name_plural = _("playbooks")
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "band", "touchpoint"], name="playbook_unique_per_touchpoint"),
+            models.UniqueConstraint(fields=["brand", "band"], condition=Q(touchpoint__isnull=True),
+                                    name="playbook_one_default_per_band"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_band_display()} · {self.touchpoint or _('any touchpoint')}"
+
+    def title_in(self, language: str) -> str:
+        return getattr(self, f"title_{language[:2]}", "") or self.title
+
+    def instructions_in(self, language: str) -> str:
+        return getattr(self, f"instructions_{language[:2]}", "") or self.instructions
+
+
+class CaseSource(models.TextChoices):
+    SURVEY = "survey", _("Survey response")
+    OWNER = "owner", _("Raised by the owner")
+    STAFF = "staff", _("Opened by staff")
+    CONNECTED_CAR = "connected_car", _("Connected car")
+
+
+CASE_SCOPE = Scope(brand="brand_id", region="dealer__region_id", dealer="dealer_id", customer="customer_id")
+
+
+class Case(ScopedModel):
+    """Work a dealer owes a customer: a thank-you call, an acknowledgement, or a case to put something right.
+
+    One timestamp per state (the first time it was reached; ``reopened_at`` the latest), deadlines as columns, and
+    escalation as a level (0 dealer, 1 region, 2 head office) with the time of each step.
+    """
+
+    scope = CASE_SCOPE
+
+    brand = models.ForeignKey("network.Brand", on_delete=models.PROTECT, related_name="+")
+    dealer = models.ForeignKey("network.Dealer", on_delete=models.PROTECT, related_name="cases")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="cases")
+    response = models.OneToOneField("surveys.Response", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="case")
+    touchpoint = models.ForeignKey("journeys.Touchpoint", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="cases")
+    department = models.CharField(_("department"), max_length=20, choices=Department.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=CaseKind.choices)
+    status = models.CharField(_("status"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.NEW)
+    source = models.CharField(_("source"), max_length=16, choices=CaseSource.choices, default=CaseSource.SURVEY)
+    playbook = models.ForeignKey(Playbook, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases")
+    subject = models.CharField(_("subject"), max_length=200, blank=True,
+                               help_text=_("For cases not opened from a survey: what the customer raised."))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="assigned_cases")
+
+    opened_at = models.DateTimeField(_("opened at"))
+    respond_by = models.DateTimeField(_("respond by"))
+    resolve_by = models.DateTimeField(_("resolve by"), null=True, blank=True)
+    first_contact_at = models.DateTimeField(_("first contact at"), null=True, blank=True)
+    contacted_at = models.DateTimeField(_("contacted at"), null=True, blank=True)
+    in_progress_at = models.DateTimeField(_("in progress since"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+
+    respond_reminded_at = models.DateTimeField(null=True, blank=True)
+    resolve_reminded_at = models.DateTimeField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0,
+                                                        help_text=_("0 dealer, 1 region, 2 head office"))
+    escalated_to_region_at = models.DateTimeField(_("escalated to the region at"), null=True, blank=True)
+    escalated_to_head_office_at = models.DateTimeField(_("escalated to head office at"), null=True, blank=True)
+
+    root_cause = models.ForeignKey("journeys.Theme", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="cases", verbose_name=_("root cause"))
+    resolution = models.TextField(_("resolution"), blank=True)
+    follow_up_at = models.DateTimeField(_("follow-up at"), null=True, blank=True)
+    follow_up_invitation = models.OneToOneField("surveys.Invitation", on_delete=models.SET_NULL, null=True,
+                                                blank=True, related_name="follow_up_case")
+    follow_up_score = models.PositiveSmallIntegerField(_("follow-up score"), null=True, blank=True)
+    follow_up_answered_at = models.DateTimeField(_("follow-up answered at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            # The inbox: a dealer's open work by deadline.
+            models.Index(fields=["dealer", "status", "respond_by"], name="case_inbox"),
+            # The sweep's ranges, each limited to the rows the step can ever claim.
+            models.Index(fields=["respond_by"], name="case_awaiting_contact",
+                         condition=Q(status__in=["new", "reopened"])),
+            models.Index(fields=["resolve_by"], name="case_awaiting_resolution",
+                         condition=Q(kind="recovery", status__in=["new", "contacted", "in_progress", "reopened"])),
+            models.Index(fields=["escalated_to_region_at"], name="case_escalated_to_region",
+                         condition=Q(escalation_level=1)),
+            models.Index(fields=["dealer", "opened_at"], name="case_dealer_opened"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()} · {self.get_status_display()}"
+
+
+class CaseEventKind(models.TextChoices):
+    CREATED = "created", _("Opened")
+    STATUS = "status", _("Status changed")
+    CALL = "call", _("Call logged")
+    NOTE = "note", _("Note")
+    ROOT_CAUSE = "root_cause", _("Root cause set")
+    RESOLUTION = "resolution", _("Resolution recorded")
+    ASSIGNED = "assigned", _("Assigned")
+    GOODWILL_REQUESTED = "goodwill_requested", _("Goodwill requested")
+    GOODWILL_APPROVED = "goodwill_approved", _("Goodwill approved")
+    GOODWILL_REJECTED = "goodwill_rejected", _("Goodwill declined")
+    REMINDER = "reminder", _("Reminder sent")
+    ESCALATED = "escalated", _("Escalated")
+    FOLLOW_UP_SCHEDULED = "follow_up_scheduled", _("Follow-up survey scheduled")
+    FOLLOW_UP_ANSWERED = "follow_up_answered", _("Follow-up survey answered")
+    FOLLOW_UP_CANCELLED = "follow_up_cancelled", _("Follow-up survey cancelled")
+
+
+class CallOutcome(models.TextChoices):
+    REACHED = "reached", _("Spoke to the customer")
+    VOICEMAIL = "voicemail", _("Left a voicemail")
+    NO_ANSWER = "no_answer", _("No answer")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+    CALL_BACK = "call_back", _("Asked to call back later")
+
+
+class CaseEvent(ScopedModel):
+    """One row per change of a case (who, when, what), written in the same transaction as the change."""
+
+    scope = Scope(brand="case__brand_id", region="case__dealer__region_id", dealer="case__dealer_id",
+                  customer="case__customer_id")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("when"))
+    kind = models.CharField(_("what"), max_length=24, choices=CaseEventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+    actor_name = models.CharField(_("who"), max_length=160, blank=True,
+                                  help_text=_("Kept as written so the log still reads when the account is gone."))
+    from_status = models.CharField(max_length=12, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=CaseStatus.choices, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class GoodwillStatus(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    PENDING = "pending", _("Waiting for a manager")
+    REJECTED = "rejected", _("Declined")
+
+
+class Goodwill(ScopedModel):
+    """A gesture to put things right (a free valet, a loan car, a refund) with its cost: the Lexus lesson, recorded."""
+
+    scope = Scope(brand="case__brand_id", region="case__dealer__region_id", dealer="case__dealer_id",
+                  customer="case__customer_id")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goodwill")
+    description = models.CharField(_("gesture"), max_length=200)
+    amount = models.DecimalField(_("cost"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    status = models.CharField(_("status"), max_length=10, choices=GoodwillStatus.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("goodwill gesture")
+        verbose_name_plural = _("goodwill gestures")
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="goodwill_amount_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.description} · {self.amount} {self.currency}"
