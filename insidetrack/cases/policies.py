@@ -73,10 +73,21 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     },
 }
 
-# Moves that need a written reason: closing work nobody finished, and reopening.
-REASON_REQUIRED = frozenset({(S.NEW, S.CLOSED), (S.CONTACTED, S.CLOSED), (S.IN_PROGRESS, S.CLOSED),
-                             (S.REOPENED, S.CLOSED), (S.RESOLVED, S.REOPENED), (S.VERIFIED, S.REOPENED),
-                             (S.CLOSED, S.REOPENED)})
+# Moves that need a written reason: closing work nobody finished, and reopening. Closing a thank-you call after
+# the customer was reached is the normal end and needs none.
+_REOPENING = {(S.RESOLVED, S.REOPENED), (S.VERIFIED, S.REOPENED), (S.CLOSED, S.REOPENED)}
+REASON_REQUIRED: dict[str, frozenset[tuple[str, str]]] = {
+    CaseKind.RECOVERY: frozenset({(S.NEW, S.CLOSED), (S.CONTACTED, S.CLOSED), (S.IN_PROGRESS, S.CLOSED),
+                                  (S.REOPENED, S.CLOSED), *_REOPENING}),
+    CaseKind.THANK_YOU: frozenset({(S.NEW, S.CLOSED)}),
+    CaseKind.ACKNOWLEDGEMENT: frozenset({(S.NEW, S.CLOSED)}),
+}
+
+
+def needs_reason(kind: str, current: str, target: str) -> bool:
+    return (current, target) in REASON_REQUIRED.get(kind, frozenset())
+
+
 # Verifying by hand (the customer confirmed on the phone) is a manager's call; the follow-up survey does it otherwise.
 MANAGER_ONLY = frozenset({(S.RESOLVED, S.VERIFIED), (S.CLOSED, S.REOPENED)})
 MANAGER_ROLES = frozenset({Role.DEALER_PRINCIPAL, Role.REGION_MANAGER, Role.HEAD_OFFICE})

@@ -209,7 +209,7 @@ def _move(case: Case, *, target: str, actor: Actor, now: datetime, reason: str =
     """Apply one transition to a locked case in memory and write its event; returns the fields changed."""
     current = case.status
     policies.check_transition(kind=case.kind, current=current, target=target)
-    if (current, target) in policies.REASON_REQUIRED and not reason:
+    if policies.needs_reason(case.kind, current, target) and not reason:
         raise ValidationFailed(_("Please say why."), field="reason")
     if (current, target) in policies.MANAGER_ONLY and not (actor.is_system or actor.role in policies.MANAGER_ROLES):
         raise PermissionDenied(_("Only a manager can do this."))
@@ -503,14 +503,16 @@ def cases_apply_follow_ups(*, response_pks: Iterable[int], now: datetime | None 
             put_right = (answers_json or {}).get("put_right")
             outcome = policies.follow_up_outcome(score=score, put_right=put_right if isinstance(put_right, bool)
                                                  else None)
-            case.follow_up_score, case.follow_up_answered_at = score, submitted_at or now
+            # The case moves when the customer answered, even if the sweep applies it later.
+            answered_at = submitted_at or now
+            case.follow_up_score, case.follow_up_answered_at = score, answered_at
             system = Actor.system()
-            _event(case, actor=system, kind=CaseEventKind.FOLLOW_UP_ANSWERED, at=now,
+            _event(case, actor=system, kind=CaseEventKind.FOLLOW_UP_ANSWERED, at=answered_at,
                    data={"put_right": put_right, "outcome": outcome})
             changed = ["follow_up_score", "follow_up_answered_at"]
             if case.status == S.RESOLVED:
                 reason = "" if outcome == S.VERIFIED else str(_("The customer's follow-up says it is not put right."))
-                changed += _move(case, target=outcome, actor=system, now=now, reason=reason,
+                changed += _move(case, target=outcome, actor=system, now=answered_at, reason=reason,
                                  data={"by": "follow_up"})
             case.save(update_fields=[*set(changed), "updated_at"])
             applied += 1

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from django.db import connections, transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +26,7 @@ from insidetrack.core.errors import Conflict, DomainError, ValidationFailed
 from insidetrack.core.hashing import fingerprint
 
 from .history import invitation_history_write
-from .models import Invitation, InvitationEventKind, InvitationStatus, Response, Source, SurveyRule
+from .models import Invitation, InvitationEventKind, InvitationStatus, Purpose, Response, Source, SurveyRule
 from .signals import response_completed
 from .tokens import InvalidLink, read_token
 
@@ -147,12 +148,28 @@ def device_of(*, user_agent: str, accept_language: str) -> str:
     return f"{user_agent[:512]}|{accept_language[:256]}"
 
 
+PUT_RIGHT = "put_right"
+PUT_RIGHT_TEXT = _("Did we put it right?")
+
+
+def follow_up_questions() -> list[Question]:
+    """The follow-up survey's one question, whose "no" reopens the case whatever the score."""
+    text = {}
+    for language in ("en", "de", "fr"):
+        with translation.override(language):
+            text[language] = str(PUT_RIGHT_TEXT)
+    return [Question(code=PUT_RIGHT, kind="yes_no", text=text)]
+
+
 def rule_questions(invitation: Invitation) -> list[Question]:
     """The up to two questions configured on the survey rule for the invitation's brand and touchpoint.
 
     Several rules may point at one touchpoint (one per event kind); the rule for the invitation's own event kind is
     preferred. Malformed entries are skipped rather than breaking the owner's page: head office edits this JSON.
+    A follow-up survey asks its own question instead.
     """
+    if invitation.purpose == Purpose.FOLLOW_UP:
+        return follow_up_questions()
     rules = list(SurveyRule.objects.filter(brand_id=invitation.brand_id, touchpoint_id=invitation.touchpoint_id)
                  .order_by("-is_active", "pk").only("event_kind", "questions", "is_active"))
     if not rules:

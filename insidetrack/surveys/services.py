@@ -48,6 +48,7 @@ from .models import (
     InvitationEventKind,
     InvitationStatus,
     OperationalEvent,
+    Purpose,
     Source,
     SurveyRule,
 )
@@ -618,6 +619,7 @@ def _deliver(*, invitation: Invitation, customer: Customer, channel: str, is_rem
             "first_name": customer.first_name, "dealer_name": invitation.dealer.name,
             "brand_name": invitation.brand.name, "touchpoint_name": invitation.touchpoint.display_name(language),
             "link": survey_link(invitation), "expires_at": invitation.expires_at, "is_reminder": is_reminder,
+            "is_follow_up": invitation.purpose == Purpose.FOLLOW_UP,
             "language": language,
         }
         if channel == Channel.SMS:

@@ -39,7 +39,7 @@ from .capture import (
     survey_score,
     survey_state,
 )
-from .models import InvitationStatus
+from .models import InvitationStatus, Purpose
 from .tokens import InvalidLink
 
 LANGUAGES = ("en", "de", "fr")
@@ -91,6 +91,7 @@ def _score_page(request: HttpRequest, token: str, state: SurveyState, *, error: 
         return _render(request, "surveys/survey/score.html", {
             "token": token, "dealer": state.invitation.dealer, "scores": range(11),
             "current_score": response.score if response is not None else None, "error": error,
+            "is_follow_up": state.invitation.purpose == Purpose.FOLLOW_UP,
         }, status=status)
 
 
@@ -106,6 +107,7 @@ def _reason_page(request: HttpRequest, token: str, state: SurveyState, *, verbat
             "token": token, "dealer": state.invitation.dealer, "score": state.response.score,
             "verbatim": verbatim, "questions": questions, "error": error, "error_field": error_field,
             "max_length": VERBATIM_MAX_LENGTH, "scale": range(1, 6),
+            "is_follow_up": state.invitation.purpose == Purpose.FOLLOW_UP,
         }, status=status)
 
 
