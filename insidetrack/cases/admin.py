@@ -2,6 +2,7 @@
 which write the event log)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Case, CaseEvent, CasePolicy, Goodwill, Playbook
 
@@ -12,10 +13,10 @@ class CasePolicyAdmin(admin.ModelAdmin):
                     "reminder_hours_before", "head_office_after_hours", "follow_up_after_days"]
     fieldsets = [
         (None, {"fields": ["brand"]}),
-        ("Deadlines", {"fields": ["respond_within_hours", "resolve_within_hours", "count_opening_hours_only",
+        (_("Deadlines"), {"fields": ["respond_within_hours", "resolve_within_hours", "count_opening_hours_only",
                                   "reminder_hours_before", "head_office_after_hours"]}),
-        ("Follow-up survey", {"fields": ["follow_up_after_days", "follow_up_valid_days"]}),
-        ("Goodwill empowerment", {"fields": ["currency", "goodwill_limit_dealer_staff",
+        (_("Follow-up survey"), {"fields": ["follow_up_after_days", "follow_up_valid_days"]}),
+        (_("Goodwill empowerment"), {"fields": ["currency", "goodwill_limit_dealer_staff",
                                              "goodwill_limit_dealer_principal", "goodwill_limit_region_manager"]}),
     ]
 
