@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from insidetrack.accounts.api import router as accounts_router
 from insidetrack.analytics.api import router as analytics_router
@@ -23,6 +24,19 @@ api = NinjaAPI(
     auth=[ApiTokenAuth(), SessionActorAuth()],
     urls_namespace="api-1",
 )
+
+
+@api.exception_handler(ValidationError)
+def schema_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Input a schema refused answers in the same shape as every other error, naming the first field at fault."""
+    first = exc.errors[0] if exc.errors else {}
+    # "loc" is e.g. ["body", "payload", "cases", 0]: the field is the first name after the request part.
+    location = [part for part in first.get("loc", ()) if isinstance(part, str)
+                and part not in ("body", "query", "path", "payload", "filters")]
+    field = location[0] if location else None
+    detail = f"{field}: {first.get('msg', 'invalid')}" if field else str(first.get("msg", "invalid input"))
+    body = {"code": "validation_failed", "detail": detail, "field": field, "errors": exc.errors}
+    return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(DomainError)

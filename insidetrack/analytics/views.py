@@ -11,7 +11,7 @@ from django.shortcuts import render
 from insidetrack.core import clock
 from insidetrack.core.decorators import staff_role_required
 from insidetrack.journeys.selectors import touchpoints_for
-from insidetrack.network.selectors import dealers_visible_to, regions_visible_to
+from insidetrack.network.selectors import dealers_visible_to, regions_visible_to, scores_visible_to
 from insidetrack.surveys.selectors import response_list
 
 from . import response_rates, selectors
@@ -29,30 +29,40 @@ def _period_days(request: HttpRequest) -> int:
 
 @staff_role_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page: one scope's NPS with its margin, response rate, breakdowns and latest verbatims."""
+    """The landing page: the scope's NPS with its margin, response rate, breakdowns and latest verbatims.
+
+    Dealers also get their open closed-loop work and how much feedback they answered on time; while their brand hides
+    scores from dealers (the default) that, the response rate and the verbatims are all they get: no NPS, no score.
+    """
     actor = request.actor
     days = _period_days(request)
-    since = clock.now() - timedelta(days=days)
-    if actor.is_head_office:
-        breakdown_title, breakdown = "region", selectors.nps_by(actor=actor, since=since, key="dealer__region__code",
-                                                                label="dealer__region__name")
-    elif actor.is_region_manager:
-        breakdown_title, breakdown = "dealer", selectors.nps_by(actor=actor, since=since, key="dealer__code",
-                                                                label="dealer__name")
-    else:
-        breakdown_title, breakdown = "", []
+    now = clock.now()
+    since = now - timedelta(days=days)
+    show_scores = scores_visible_to(actor)
     context = {
         "days": days,
         "periods": PERIODS,
-        "overall": selectors.nps_overall(actor=actor, since=since),
-        "previous": selectors.nps_overall(actor=actor, since=since - timedelta(days=days), until=since),
+        "show_scores": show_scores,
         "rate": selectors.response_rate(actor=actor, since=since),
-        "by_touchpoint": selectors.nps_by_touchpoint(actor=actor, since=since),
-        "breakdown_title": breakdown_title,
-        "breakdown": breakdown,
         "recent": selectors.recent_responses(actor=actor),
         "scope_name": _scope_name(request),
+        "breakdown_title": "",
     }
+    if show_scores:
+        if actor.is_head_office:
+            context.update(breakdown_title="region", breakdown=selectors.nps_by(
+                actor=actor, since=since, key="dealer__region__code", label="dealer__region__name"))
+        elif actor.is_region_manager:
+            context.update(breakdown_title="dealer", breakdown=selectors.nps_by(
+                actor=actor, since=since, key="dealer__code", label="dealer__name"))
+        context.update(
+            overall=selectors.nps_overall(actor=actor, since=since),
+            previous=selectors.nps_overall(actor=actor, since=since - timedelta(days=days), until=since),
+            by_touchpoint=selectors.nps_by_touchpoint(actor=actor, since=since),
+        )
+    if actor.is_dealer:
+        context.update(work=selectors.open_work(actor=actor, now=now),
+                       on_time=selectors.answered_on_time(actor=actor, since=since, now=now))
     return render(request, "analytics/home.html", context)
 
 
@@ -61,8 +71,6 @@ def _scope_name(request: HttpRequest) -> str:
     if actor.is_head_office:
         return ""
     if actor.is_region_manager:
-        from insidetrack.network.selectors import regions_visible_to
-
         region = regions_visible_to(actor).first()
         return region.name if region else ""
     dealer = dealers_visible_to(actor).first()
@@ -71,16 +79,20 @@ def _scope_name(request: HttpRequest) -> str:
 
 @staff_role_required
 def responses(request: HttpRequest) -> HttpResponse:
-    """Every verbatim the viewer may see, newest first, filterable by touchpoint, dealer and score."""
+    """Every verbatim the viewer may see, newest first, filterable by touchpoint, dealer and (where scores are
+    visible) score. A dealer whose brand hides scores gets no score column and no score filter: filtering by score
+    would reveal the scores as surely as showing them, so a ``max_score`` in the address is ignored."""
     actor = request.actor
+    show_scores = scores_visible_to(actor)
     touchpoint = request.GET.get("touchpoint", "")
     dealer = request.GET.get("dealer", "")
-    max_score_raw = request.GET.get("max_score", "")
+    max_score_raw = request.GET.get("max_score", "") if show_scores else ""
     max_score = int(max_score_raw) if max_score_raw.isdigit() and int(max_score_raw) <= 10 else None
     page = Paginator(response_list(actor=actor, touchpoint=touchpoint, dealer_code=dealer, max_score=max_score),
                      25).get_page(request.GET.get("page"))
     return render(request, "analytics/responses.html", {
         "page": page,
+        "show_scores": show_scores,
         "touchpoints": touchpoints_for(actor),
         "dealers": dealers_visible_to(actor).order_by("name") if not actor.is_dealer else [],
         "selected": {"touchpoint": touchpoint, "dealer": dealer, "max_score": max_score_raw},
@@ -89,8 +101,13 @@ def responses(request: HttpRequest) -> HttpResponse:
 
 @staff_role_required
 def dealers(request: HttpRequest) -> HttpResponse:
-    """Dealers with NPS and its margin; below the ranking threshold the figure is marked as too uncertain."""
+    """Dealers with NPS and its margin; below the ranking threshold the figure is marked as too uncertain.
+
+    The page is nothing but NPS figures, so a dealer whose brand hides scores is refused it (it is not in their menu).
+    """
     actor = request.actor
+    if not scores_visible_to(actor):
+        return render(request, "403.html", status=403)
     days = _period_days(request)
     since = clock.now() - timedelta(days=days)
     rows = selectors.nps_by(actor=actor, since=since, key="dealer__code", label="dealer__name")

@@ -57,6 +57,10 @@ SWEEP_BATCH_SIZE = 20_000
 # A score given without finishing the survey (the owner closed the page) still deserves an answer; it becomes work
 # once the owner has had this long to finish.
 ABANDONED_AFTER = timedelta(minutes=30)
+# How far back the sweep looks for answers nobody routed. Far enough to cover a worker that was down over a weekend,
+# short enough that switching the closed loop on for an existing brand does not open (and at once escalate) work
+# for a month of old answers.
+ROUTE_LOOKBACK = timedelta(days=3)
 NOTE_MAX_LENGTH = 4000
 S = CaseStatus
 
@@ -343,7 +347,9 @@ def cases_complete_calls(*, case_pks: Sequence[int], actor: Actor, note: str = "
     reached and closed, one transaction each so one refusal does not undo the others. Returns the closed keys."""
     now = now or clock.now()
     done = []
-    for pk in sorted(set(case_pks)):
+    # A recovery case is never closed by a tick in a list, whatever a (tampered) form sends.
+    calls = Case.objects.visible_to(actor).filter(pk__in=set(case_pks)).exclude(kind=CaseKind.RECOVERY)
+    for pk in sorted(calls.values_list("pk", flat=True)):
         try:
             case = case_log_call(case_pk=pk, actor=actor, outcome=CallOutcome.REACHED, note=note, now=now)
         except (NotFound, Conflict, ValidationFailed, PermissionDenied):
@@ -439,7 +445,9 @@ def goodwill_offer(*, case_pk: int, actor: Actor, description: str, amount: obje
     now = now or clock.now()
     case = _locked_case(case_pk=case_pk, actor=actor)
     description = _clean_text(description, field_name="description", required=True,
-                              message=_("Describe the gesture."))[:200]
+                              message=_("Describe the gesture."))
+    if len(description) > 200:
+        raise ValidationFailed(_("Please describe the gesture in under 200 characters."), field="description")
     value = _amount(amount)
     policy = policy_for(case.brand_id)
     approved = policies.within_limit(amount=value, role=actor.role, limits=policy.limits) or actor.is_system
@@ -464,8 +472,10 @@ def goodwill_decide(*, goodwill_pk: int, actor: Actor, approve: bool, note: str 
     """A manager approves (within their own limit) or declines a gesture that was above the requester's limit."""
     now = now or clock.now()
     goodwill = Goodwill.objects.visible_to(actor).select_for_update(of=("self",)).filter(pk=goodwill_pk).first()
-    if goodwill is None or not actor.is_staff_role:
+    if goodwill is None:
         raise NotFound(_("goodwill not found"))
+    if not actor.is_staff_role:
+        raise PermissionDenied(_("Only a manager can decide on a gesture."))
     case = _locked_case(case_pk=goodwill.case_id, actor=actor)
     if goodwill.status != GoodwillStatus.PENDING:
         raise Conflict(_("This gesture has already been decided."), code="already_decided")
@@ -476,7 +486,10 @@ def goodwill_decide(*, goodwill_pk: int, actor: Actor, approve: bool, note: str 
         raise PermissionDenied(_("Only a manager can decline a gesture."))
     goodwill.status = GoodwillStatus.APPROVED if approve else GoodwillStatus.REJECTED
     goodwill.decided_by_id, goodwill.decided_at = actor.user_id, now
-    goodwill.decision_note = _clean_text(note, field_name="note", required=False, message="")[:200]
+    note = _clean_text(note, field_name="note", required=False, message="")
+    if len(note) > 200:
+        raise ValidationFailed(_("Please keep the note under 200 characters."), field="note")
+    goodwill.decision_note = note
     goodwill.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     _event(case, actor=actor, kind=CaseEventKind.GOODWILL_APPROVED if approve else CaseEventKind.GOODWILL_REJECTED,
            at=now, detail=goodwill.decision_note or goodwill.description,
@@ -550,7 +563,7 @@ def _unrouted_responses(now: datetime) -> list[int]:
     cutoff = now - ABANDONED_AFTER
     return list(
         Response.objects.filter(purpose=Purpose.SURVEY, case__isnull=True, submitted_at__lte=cutoff,
-                                submitted_at__gte=now - timedelta(days=30))
+                                submitted_at__gte=now - ROUTE_LOOKBACK)
         .order_by("submitted_at").values_list("pk", flat=True)[:SWEEP_BATCH_SIZE]
     )
 

@@ -6,6 +6,8 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("calls-made/", views.complete_calls, name="complete_calls"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/reached/", views.reached, name="reached"),
     path("measures/", views_measures.measures, name="measures"),
 ]

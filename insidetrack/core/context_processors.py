@@ -16,10 +16,12 @@ def navigation_for(actor) -> list[tuple[str, str]]:
         return []
     if actor.role == Role.OWNER:
         return [(_("My overview"), reverse("portal:home"))]
-    items = [(_("Overview"), reverse("home")), (_("Feedback"), reverse("analytics:responses")),
-             (_("Customers"), reverse("customers:list")), (_("Response rates"), reverse("analytics:response_rates"))]
+    items = [(_("Overview"), reverse("home")), (_("Inbox"), reverse("cases:inbox")),
+             (_("Feedback"), reverse("analytics:responses")), (_("Customers"), reverse("customers:list")),
+             (_("Response rates"), reverse("analytics:response_rates"))]
     if actor.role in (Role.HEAD_OFFICE, Role.REGION_MANAGER):
         items.append((_("Dealers"), reverse("analytics:dealers")))
+        items.append((_("Closed loop"), reverse("cases:measures")))
     if actor.role == Role.HEAD_OFFICE:
         items.append((_("Journey"), reverse("journeys:map")))
     return items

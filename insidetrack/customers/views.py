@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from insidetrack.core.decorators import staff_role_required
 from insidetrack.core.errors import NotFound
-from insidetrack.surveys.models import Response
+from insidetrack.network.selectors import scores_visible_to
 
 from . import selectors
 
@@ -22,6 +22,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 @staff_role_required
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The profile with the customer's feedback: verbatims for everyone, scores only where the brand's policy lets
+    the viewer see them."""
     actor = request.actor
     try:
         customer = selectors.customer_get(actor=actor, pk=pk)
@@ -30,6 +32,6 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/detail.html", {
         "customer": customer,
         "vehicles": customer.vehicles.all(),
-        "responses": Response.objects.visible_to(actor).filter(customer=customer).select_related("touchpoint")
-        .order_by("-submitted_at")[:50],
+        "responses": selectors.customer_responses(actor=actor, customer=customer),
+        "show_scores": scores_visible_to(actor),
     })

@@ -1,11 +1,23 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Brand, Dealer, Region
 
 
 @admin.register(Brand)
 class BrandAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    """Head office's settings for the brand, among them the policy on what dealers see (scores hidden by default)."""
+
+    list_display = ["name", "slug", "dealers_see_scores"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug"]}),
+        (_("What dealers see"), {
+            "fields": ["dealers_see_scores"],
+            "description": _("Head office and region managers always see scores and NPS. This switch decides whether "
+                             "dealer principals and staff see them too, on pages, exports and API answers. "
+                             "E-mails never carry a score, whoever receives them."),
+        }),
+    ]
 
 
 @admin.register(Region)

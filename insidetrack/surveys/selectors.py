@@ -4,17 +4,32 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.utils.translation import gettext as _
 
 from insidetrack.core.actor import Actor
+from insidetrack.core.errors import PermissionDenied
+from insidetrack.network.selectors import scores_visible_to
 
 from .models import Response
 
 
 def response_list(*, actor: Actor, dealer_code: str = "", touchpoint: str = "", since: datetime | None = None,
                   max_score: int | None = None) -> QuerySet[Response]:
-    """Responses the actor may see, newest first, with the filters a feedback list offers."""
+    """Responses the actor may see, newest first, with the filters a feedback list offers.
+
+    Each row carries ``shown_score``, its 0-10 score, only when the actor may see scores
+    (``scores_visible_to``): callers that render or serialise ``shown_score`` cannot leak a score to a dealer whose
+    brand hides them. Filtering by score is itself a way to read scores, so it is refused (403 on ``max_score``)
+    to whoever may not see them.
+    """
+    show_scores = scores_visible_to(actor)
+    if max_score is not None and not show_scores:
+        raise PermissionDenied(_("Filtering by score is not available: your brand does not show scores to dealers."),
+                               field="max_score")
     responses = Response.objects.visible_to(actor).select_related("dealer", "touchpoint")
+    if show_scores:
+        responses = responses.annotate(shown_score=F("score"))
     if dealer_code:
         responses = responses.filter(dealer__code=dealer_code)
     if touchpoint:

@@ -200,7 +200,7 @@ def test_bulk_thank_you_calls_close_only_what_they_may(world):
     closed = services.cases_complete_calls(case_pks=[*a_thanks, recovery, foreign], actor=world.actors["dealer_staff"])
     assert closed == sorted(a_thanks)
     assert set(Case.objects.filter(pk__in=a_thanks).values_list("status", flat=True)) == {"closed"}
-    assert Case.objects.get(pk=recovery).status == "contacted"  # reached, but a recovery case is not done by a call
+    assert Case.objects.get(pk=recovery).status == "new"  # a recovery case is never ticked off in bulk
     assert Case.objects.get(pk=foreign).status == "new"
 
 

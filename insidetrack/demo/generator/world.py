@@ -9,6 +9,7 @@ batches, so memory stays bounded at any scale.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import math
 import random
@@ -34,6 +35,7 @@ from insidetrack.network.models import Brand, Dealer, Region
 from insidetrack.surveys.models import Invitation, OperationalEvent, Response
 
 from . import catalogue
+from .closed_loop import Answer, DealerLoop, LoopSettings, LoopTables, load_settings
 from .network import DealerPlan, SchemePlan, plan_network, plan_schemes
 from .people import AddressBook, NameBook, registration, vin
 from .scores import SERVICE_TOUCHPOINTS, ScoreModel
@@ -133,7 +135,7 @@ class _Context:
     """What every dealer's generation shares: calendar, writer and its tables, hashes, models of behaviour."""
 
     def __init__(self, *, seed: int, calendar: Calendar, writer: BulkWriter, brand: Brand,
-                 touchpoints: dict[str, int], surveyed: frozenset[str]) -> None:
+                 touchpoints: dict[str, int], surveyed: frozenset[str], loop: LoopSettings) -> None:
         self.seed = seed
         self.calendar = calendar
         self.writer = writer
@@ -167,6 +169,8 @@ class _Context:
             "network_fingerprint", "device_fingerprint"))
         self.planted = writer.register("planted_responses", PlantedResponse, ("id", "response_id", "scheme_id"))
         self.planted_counts: dict[int, int] = {}
+        self.loop = loop
+        self.loop_tables = LoopTables(writer)  # after responses: cases point to them
 
     def shared_hash(self, value: str) -> str:
         """Keyed hash of a value many rows share (carrier networks, dealer Wi-Fi, staff devices), computed once."""
@@ -202,6 +206,10 @@ class _DealerGenerator:
         self.dealer_seed = int.from_bytes(dealer.code.encode()[:8].ljust(8, b"_"), "big") ^ context.seed
         self.substitute_addresses = self._substitute_addresses()
         self.last_household: tuple[str, str] | None = None
+        self.loop = DealerLoop(seed=context.seed, dealer=dealer, calendar=self.cal, offsets=self.offsets,
+                               brand_pk=context.brand_pk, touchpoints=context.touchpoints, settings=context.loop,
+                               tables=context.loop_tables, invitation_keys=context.invitations,
+                               response_keys=context.responses, names=self.pool)
 
     # ---------------------------------------------------------------- customers
 
@@ -542,7 +550,7 @@ class _DealerGenerator:
                 sql(sent), sql(opened), sql(reminded), sql(submitted if answered else None),
                 sql(expires)))
             if answered:
-                _, opened_ts, score, verbatim, network, device, scheme = answer
+                _, opened_ts, score, verbatim, network, device, scheme, themes = answer
                 response_pk = self._take(c.responses)
                 c.responses.rows.append((
                     response_pk, c.brand_pk, d.pk, customer.pk, invitation_pk, c.touchpoints[touchpoint], model,
@@ -551,6 +559,10 @@ class _DealerGenerator:
                 if scheme is not None:
                     c.planted.rows.append((self._take(c.planted), response_pk, scheme.pk))
                     c.planted_counts[scheme.pk] = c.planted_counts.get(scheme.pk, 0) + 1
+                self.loop.open(Answer(
+                    response_pk=response_pk, customer_pk=customer.pk, touchpoint=touchpoint, score=score,
+                    submitted=submitted, language=customer.language, channel=channel, contact_hash=contact_hash,
+                    vehicle_model=model, network=network, device=device, themes=themes))
 
     def _active_any(self, kind: str) -> SchemePlan | None:
         for scheme in self.schemes:
@@ -560,8 +572,9 @@ class _DealerGenerator:
 
     def _answer(self, customer: _Customer, touchpoint: str, day: int, sent: int, model: str,
                 tablet: SchemePlan | None, substitution: SchemePlan | None
-                ) -> tuple[int, int, int, str, str, str, SchemePlan | None] | None:
-        """Whether and how the invitation is answered: (submitted, opened, score, verbatim, network, device, scheme).
+                ) -> tuple[int, int, int, str, str, str, SchemePlan | None, tuple[str, ...]] | None:
+        """Whether and how the invitation is answered: (submitted, opened, score, verbatim, network, device, scheme,
+        the verbatim's themes).
 
         Honest answers come from the customer's own devices with a realistic delay; gamed ones carry the traces
         of their scheme. A response counts as planted only if the scheme changed something observable: the score,
@@ -589,7 +602,7 @@ class _DealerGenerator:
                 verbatim = ""
             network = c.shared_hash(self.dealer_network if rng.random() < 0.85 else self._carrier())
             device = c.shared_hash(rng.choice(self.staff_devices))
-            return submitted, submitted - self._between(40, 240), score, verbatim, network, device, substitution
+            return submitted, submitted - self._between(40, 240), score, verbatim, network, device, substitution, ()
         if tablet is not None:
             submitted = sent + self._between(90, 600)
             score = latent
@@ -599,7 +612,7 @@ class _DealerGenerator:
                         if rng.random() < 0.8 else "")
             network = c.shared_hash(self.dealer_network)
             device = c.shared_hash(self.tablet_device)
-            return submitted, sent + self._between(20, 80), score, verbatim, network, device, tablet
+            return submitted, sent + self._between(20, 80), score, verbatim, network, device, tablet, ()
         probability = (c.rates[touchpoint] * d.response_factor * customer.propensity
                        * catalogue.ANSWER_PROPENSITY[latent] / c.scores.propensity_norm[touchpoint])
         boosted = probability
@@ -645,20 +658,21 @@ class _DealerGenerator:
         if opened <= sent:
             opened = sent + self._between(5, max(6, delay // 2))
         if kind == "coached":
-            verbatim = compose_coached_verbatim(rng, touchpoint=touchpoint, score=score, language=language,
-                                                model=model, staff_name=staff).text
+            composed = compose_coached_verbatim(rng, touchpoint=touchpoint, score=score, language=language,
+                                                model=model, staff_name=staff)
         elif kind == "incentive":
-            verbatim = compose_incentive_verbatim(rng, touchpoint=touchpoint, score=score, language=language,
-                                                  model=model, staff_name=staff).text
+            composed = compose_incentive_verbatim(rng, touchpoint=touchpoint, score=score, language=language,
+                                                  model=model, staff_name=staff)
         elif rng.random() < EXTRA_BLANK_RATE:
-            verbatim = ""
+            composed = None
         else:
-            verbatim = compose_verbatim(rng, touchpoint=touchpoint, score=score, language=language, model=model,
-                                        staff_name=staff).text
+            composed = compose_verbatim(rng, touchpoint=touchpoint, score=score, language=language, model=model,
+                                        staff_name=staff)
+        verbatim, themes = (composed.text, composed.themes) if composed is not None else ("", ())
         network, device = self._customer_fingerprints(customer, touchpoint)
         if scheme is not None and score == latent and kind == "organic" and answered_honestly and not pushed:
             scheme = None  # the scheme touched this customer but left no trace in the answer
-        return submitted, opened, score, verbatim, network, device, scheme
+        return submitted, opened, score, verbatim, network, device, scheme, themes
 
     def _delay(self) -> int:
         """Seconds from invitation to answer: many within the hour, most within a day, a tail after the reminder."""
@@ -802,6 +816,8 @@ def generate(*, seed: int = 7, scale: float = 1.0, end: dt.date | None = None,
         surveyed = frozenset(tp.code for tp in touchpoint_rows if tp.is_surveyed and tp.code in catalogue.SCORE_SHAPES)
         if Dealer.objects.filter(brand=brand, code__in=[s.code for s in catalogue.SITES]).exists():
             raise GenerationError("the demo network already exists; run `insidetrack demo --reset` to start over")
+        # The closed-loop policy and default playbooks every generated case follows (created once per brand).
+        loop = load_settings(brand, {tp.code: (tp.pk, tp.department) for tp in touchpoint_rows})
     sql_suffix = "+00" if connection.vendor == "postgresql" else ""
     calendar = Calendar(end, sql_suffix=sql_suffix)
     master = random.Random(f"insidetrack-demo:{seed}")
@@ -810,13 +826,17 @@ def generate(*, seed: int = 7, scale: float = 1.0, end: dt.date | None = None,
     # the whole load is checked once before commit instead.
     checks_disabled = connection.vendor == "sqlite" and not connection.in_atomic_block \
         and connection.disable_constraint_checking()
+    # Up to a flush's worth of row tuples is alive at any time, and the cyclic collector would scan them again and
+    # again for garbage the generator never makes (rows hold no cycles); reference counting frees each flushed batch.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         with transaction.atomic():
             writer = BulkWriter(connection)
             with _phase(report, "network"):
                 network_tables = _NetworkTables(writer)  # registered first: parents are flushed first
                 context = _Context(seed=seed, calendar=calendar, writer=writer, brand=brand,
-                                   touchpoints=touchpoints, surveyed=surveyed)
+                                   touchpoints=touchpoints, surveyed=surveyed, loop=loop)
                 dealers, schemes = _write_network(network_tables, master, brand, scale, total_customers, context)
             with _sqlite_tuning(connection.vendor), writer.bulk_load():
                 writer.write_seconds = 0.0
@@ -831,11 +851,14 @@ def generate(*, seed: int = 7, scale: float = 1.0, end: dt.date | None = None,
             report.phases["generating rows"] = round(report.phases.pop(GENERATING) - writer.write_seconds, 3)
             with _phase(report, "finishing"):
                 if checks_disabled:
+                    # Follow-up invitations and answers share their tables with the journey surveys: check once.
                     connection.check_constraints(
-                        table_names=[b.model._meta.db_table for b in writer.tables.values()])
+                        table_names=list(dict.fromkeys(b.model._meta.db_table for b in writer.tables.values())))
                 writer.reset_sequences()
                 writer.analyze()
     finally:
+        if collecting:
+            gc.enable()
         if checks_disabled:
             connection.enable_constraint_checking()
     report.counts = writer.counts()

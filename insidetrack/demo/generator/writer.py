@@ -123,7 +123,8 @@ class BulkWriter:
                 cursor.execute(statement)
 
     def _table_names(self) -> list[str]:
-        return [buffer.model._meta.db_table for buffer in self.tables.values()]
+        """Each table once, in registration order (several buffers may write to one table)."""
+        return list(dict.fromkeys(buffer.model._meta.db_table for buffer in self.tables.values()))
 
     def _drop_sqlite_indexes(self) -> list[str]:
         tables = self._table_names()
@@ -170,7 +171,7 @@ class BulkWriter:
         """Move PostgreSQL's sequences past the keys we chose (SQLite's AUTOINCREMENT follows by itself)."""
         if self.vendor != "postgresql":
             return
-        model_list = [b.model for b in self.tables.values()] + list(extra)
+        model_list = list(dict.fromkeys([b.model for b in self.tables.values()] + list(extra)))
         statements = self.connection.ops.sequence_reset_sql(no_style(), model_list)
         with self.connection.cursor() as cursor:
             for statement in statements:
@@ -180,7 +181,7 @@ class BulkWriter:
         """Refresh planner statistics after a bulk load, so the first dashboards do not pick bad plans."""
         with self.connection.cursor() as cursor:
             if self.vendor == "postgresql":
-                for buffer in self.tables.values():
-                    cursor.execute(f"ANALYZE {self.connection.ops.quote_name(buffer.model._meta.db_table)}")
+                for table in self._table_names():
+                    cursor.execute(f"ANALYZE {self.connection.ops.quote_name(table)}")
             elif self.vendor == "sqlite":
                 cursor.execute("PRAGMA optimize")

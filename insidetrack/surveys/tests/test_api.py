@@ -65,3 +65,44 @@ def test_openapi_schema_is_published(world):
     schema = Client().get("/api/v1/openapi.json").json()
     assert schema["info"]["title"] == "Inside Track API"
     assert "/api/v1/customers" in schema["paths"]
+
+
+@pytest.mark.parametrize("role", ["dealer_principal", "dealer_staff"])
+def test_dealers_get_verbatims_without_a_score_key(world, role):
+    items = session_client(world, role).get("/api/v1/responses").json()["items"]
+    assert [(item["dealer_code"], item["verbatim"]) for item in items] == [
+        (world.dealer_a.code, "Lovely handover, everything explained.")]
+    assert "score" not in items[0]
+
+
+def test_dealer_system_token_gets_no_score_either(world):
+    raw = ApiToken.generate()
+    ApiToken.objects.create(dealer=world.dealer_b, name="DMS", prefix=raw[:8], token_hash=hash_token(raw))
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert "score" not in client.get("/api/v1/responses").json()["items"][0]
+    refused = client.get("/api/v1/responses?max_score=3")
+    assert refused.status_code == 403 and refused.json()["field"] == "max_score"
+
+
+@pytest.mark.parametrize("role", ["dealer_principal", "dealer_staff", "other_dealer"])
+def test_score_filter_is_refused_to_dealers_and_names_the_parameter(world, role):
+    answer = session_client(world, role).get("/api/v1/responses?max_score=3")
+    assert answer.status_code == 403
+    assert answer.json() == {"code": "forbidden", "field": "max_score",
+                             "detail": "Filtering by score is not available: your brand does not show scores to "
+                                       "dealers."}
+
+
+@pytest.mark.parametrize("role", ["head_office", "region_manager", "owner"])
+def test_scores_stay_for_head_office_regions_and_the_owner_their_own(world, role):
+    client = session_client(world, role)
+    scores = sorted(item["score"] for item in client.get("/api/v1/responses").json()["items"])
+    assert scores == {"head_office": [3, 3, 10], "region_manager": [3, 10], "owner": [10]}[role]
+    assert client.get("/api/v1/responses?max_score=3").status_code == 200
+
+
+def test_dealers_get_scores_and_the_filter_when_head_office_allows_it(world):
+    type(world.brand).objects.filter(pk=world.brand.pk).update(dealers_see_scores=True)
+    client = session_client(world, "dealer_staff")
+    assert [item["score"] for item in client.get("/api/v1/responses").json()["items"]] == [10]
+    assert client.get("/api/v1/responses?max_score=3").json()["count"] == 0
