@@ -185,7 +185,7 @@ class Case(ScopedModel):
 
 
 class CaseEventKind(models.TextChoices):
-    CREATED = "created", _("Opened")
+    CREATED = "created", _("Case opened")
     STATUS = "status", _("Status changed")
     CALL = "call", _("Call logged")
     NOTE = "note", _("Note")

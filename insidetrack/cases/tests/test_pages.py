@@ -362,7 +362,7 @@ def test_case_page_shows_the_verbatim_the_action_the_customer_and_their_history(
     assert f'href="/cases/{inbox["thanks"].pk}/">#{inbox["thanks"].pk} · Thank-you call</a>' in html
     assert f'href="/cases/{case.pk}/">' not in html  # itself is not "another case"
     # The timeline starts with the opening.
-    assert re.search(r"Opened</strong> · Recovery case\s*<span class=\"who\">Inside Track</span>", html)
+    assert re.search(r"Case opened</strong> · Recovery case\s*<span class=\"who\">Inside Track</span>", html)
 
 
 def test_case_page_scores_hidden_from_dealers_by_default(world, inbox):
