@@ -100,7 +100,8 @@ def response_rate(*, actor: Actor, since: datetime) -> ResponseRate:
 def recent_responses(*, actor: Actor, limit: int = 8) -> list[Response]:
     """The latest responses with a verbatim. Rows carry the score: templates show it only where scores are visible."""
     return list(
-        Response.objects.visible_to(actor).exclude(verbatim="").select_related("dealer", "touchpoint")
+        Response.objects.visible_to(actor).filter(purpose=Purpose.SURVEY).exclude(verbatim="")
+        .select_related("dealer", "touchpoint")
         .order_by("-submitted_at", "-pk")[:limit]
     )
 

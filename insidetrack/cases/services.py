@@ -61,6 +61,8 @@ ABANDONED_AFTER = timedelta(minutes=30)
 # short enough that switching the closed loop on for an existing brand does not open (and at once escalate) work
 # for a month of old answers.
 ROUTE_LOOKBACK = timedelta(days=3)
+# A follow-up link is valid for two weeks by default; an answer is looked for a little longer than that.
+FOLLOW_UP_LOOKBACK = timedelta(days=30)
 NOTE_MAX_LENGTH = 4000
 S = CaseStatus
 
@@ -305,9 +307,12 @@ def _schedule_follow_up(case: Case, *, now: datetime) -> list[str]:
     invitation_history_write([(invitation.pk, InvitationEventKind.SCHEDULED, now, "follow_up")])
     case.follow_up_invitation = invitation
     case.follow_up_at = send_at
+    # A new resolution is verified by its own follow-up: an earlier answer (which reopened the case) stays in the
+    # event log, and the case waits for the new one.
+    case.follow_up_score = case.follow_up_answered_at = None
     _event(case, actor=Actor.system(), kind=CaseEventKind.FOLLOW_UP_SCHEDULED, at=now,
            data={"send_at": send_at.isoformat()})
-    return ["follow_up_invitation", "follow_up_at"]
+    return ["follow_up_invitation", "follow_up_at", "follow_up_score", "follow_up_answered_at"]
 
 
 def _any_touchpoint(brand_id: int) -> int:
@@ -569,8 +574,15 @@ def _unrouted_responses(now: datetime) -> list[int]:
 
 
 def _unapplied_follow_ups(now: datetime) -> list[int]:
+    """Follow-up answers (abandoned after the score, or missed) whose case still waits for them.
+
+    Only the case's current follow-up counts: after a reopen and a new resolution, the case points at a new
+    invitation, and the first answer (already applied) matches no case.
+    """
     return list(
         Response.objects.filter(purpose=Purpose.FOLLOW_UP, submitted_at__lte=now - ABANDONED_AFTER,
+                                submitted_at__gte=now - FOLLOW_UP_LOOKBACK,
+                                invitation__follow_up_case__isnull=False,
                                 invitation__follow_up_case__follow_up_answered_at__isnull=True)
         .values_list("pk", flat=True)[:SWEEP_BATCH_SIZE]
     )

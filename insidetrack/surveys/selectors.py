@@ -11,7 +11,7 @@ from insidetrack.core.actor import Actor
 from insidetrack.core.errors import PermissionDenied
 from insidetrack.network.selectors import scores_visible_to
 
-from .models import Response
+from .models import Purpose, Response
 
 
 def response_list(*, actor: Actor, dealer_code: str = "", touchpoint: str = "", since: datetime | None = None,
@@ -27,7 +27,9 @@ def response_list(*, actor: Actor, dealer_code: str = "", touchpoint: str = "", 
     if max_score is not None and not show_scores:
         raise PermissionDenied(_("Filtering by score is not available: your brand does not show scores to dealers."),
                                field="max_score")
-    responses = Response.objects.visible_to(actor).select_related("dealer", "touchpoint")
+    # Follow-up answers belong to their case (its page shows them), not to the feedback about a touchpoint.
+    responses = Response.objects.visible_to(actor).filter(purpose=Purpose.SURVEY).select_related("dealer",
+                                                                                                "touchpoint")
     if show_scores:
         responses = responses.annotate(shown_score=F("score"))
     if dealer_code:

@@ -12,6 +12,7 @@ from insidetrack.core.roles import Role
 from insidetrack.customers.models import Customer, DealType
 from insidetrack.demo.models import PlantedScheme
 from insidetrack.network.models import Brand, Dealer, Department
+from insidetrack.surveys.models import Purpose
 
 from . import catalogue
 
@@ -48,14 +49,17 @@ def demo_owner(dealer: Dealer) -> Customer:
     existing = Customer.objects.filter(dealer=dealer, email=f"owner@{DEMO_DOMAIN}").first()
     if existing is not None:
         return existing
+    # Journey surveys only: a follow-up answer (did we put it right?) is not another visit to show in the portal.
+    surveys = Q(responses__purpose=Purpose.SURVEY)
     candidates = (Customer.objects.filter(dealer=dealer, deal_type=DealType.RETAIL, consent_surveys=True,
                                           erased_at__isnull=True, vehicles__isnull=False)
-                  .annotate(answered=Count("responses", distinct=True))
+                  .annotate(answered=Count("responses", filter=surveys, distinct=True))
                   .filter(answered__gte=3).order_by("-answered", "pk"))
     customer = candidates.first()
     if customer is None:
         customer = (Customer.objects.filter(dealer=dealer, vehicles__isnull=False)
-                    .annotate(answered=Count("responses", distinct=True)).order_by("-answered", "pk").first())
+                    .annotate(answered=Count("responses", filter=surveys, distinct=True))
+                    .order_by("-answered", "pk").first())
     if customer is None:
         raise LookupError(f"dealer {dealer.code} has no customer with a vehicle")
     return customer

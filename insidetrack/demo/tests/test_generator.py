@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import random
 from collections import Counter, defaultdict
 from io import StringIO
 
@@ -20,15 +21,20 @@ from django.test import override_settings
 
 from insidetrack.accounts.models import Membership, User
 from insidetrack.cases import policies
-from insidetrack.cases.models import CallOutcome, Case, CaseEvent, Goodwill, GoodwillStatus, Playbook
+from insidetrack.cases.models import CallOutcome, Case, CaseEvent, CasePolicy, Goodwill, GoodwillStatus, Playbook
 from insidetrack.cases.services import cases_sweep, root_causes_for
 from insidetrack.core.roles import Role
 from insidetrack.customers.models import Customer, Ownership, Vehicle
 from insidetrack.demo.generator import DEMO_PASSWORD, GenerationError, generate, reset_demo_world
 from insidetrack.demo.generator.catalogue import DEMO_DEALER_CODE
-from insidetrack.demo.generator.closed_loop import RESOLUTIONS
+from insidetrack.demo.generator.closed_loop import RESOLUTIONS, Answer, DealerLoop, LoopTables, load_settings
 from insidetrack.demo.generator.closed_loop import SECOND_RESOLUTIONS as SECOND
+from insidetrack.demo.generator.network import plan_network
+from insidetrack.demo.generator.people import NameBook
+from insidetrack.demo.generator.timeline import Calendar
+from insidetrack.demo.generator.writer import BulkWriter
 from insidetrack.demo.models import PlantedResponse, PlantedScheme, Scheme
+from insidetrack.journeys.models import Touchpoint
 from insidetrack.network.models import Dealer, Region
 from insidetrack.surveys.models import Invitation, InvitationStatus, OperationalEvent, Purpose, Response
 
@@ -391,6 +397,9 @@ def test_generating_twice_is_refused_and_reset_keeps_users_and_head_office(demo_
     assert User.objects.filter(username__endswith="@insidetrack.demo").count() == 5
     assert list(Membership.objects.values_list("user__username", flat=True)) == ["hq@insidetrack.demo"]
     assert not Customer.objects.exists() and not PlantedScheme.objects.exists() and not Region.objects.exists()
+    assert not Case.objects.exists() and not CaseEvent.objects.exists() and not Goodwill.objects.exists()
+    # Head office's closed-loop policy and playbooks belong to the brand and stay.
+    assert CasePolicy.objects.count() == 1 and Playbook.objects.count() == 3
 
 
 def test_demo_command_without_serving_prints_the_sign_ins(demo_world: DemoWorld) -> None:
@@ -560,13 +569,39 @@ def test_old_work_is_done_and_recent_work_is_open(demo_world: DemoWorld) -> None
     assert max(by_dealer) > 5 * max(1, sorted(by_dealer)[len(by_dealer) // 2])
 
 
-def test_the_demo_dealer_has_stopped_calling_for_the_last_days(demo_world: DemoWorld) -> None:
+def test_the_demo_dealers_inbox_holds_due_overdue_and_escalated_work(demo_world: DemoWorld) -> None:
+    """At full scale the demo dealer gets a few answers a day; feed its closed loop a week of them directly."""
     dealer = Dealer.objects.get(code=DEMO_DEALER_CODE)
-    calls = CaseEvent.objects.filter(case__dealer=dealer, kind="call")
-    assert calls.exists()
-    assert not calls.filter(at__gte=END - dt.timedelta(hours=84)).exists()
     names = set(CaseEvent.objects.filter(case__dealer=dealer).values_list("actor_name", flat=True))
     assert "Priya Chandra" in names  # the demo principal's name is in her dealer's history
+    brand = dealer.brand
+    rows = Touchpoint.objects.filter(journey__brand=brand, journey__is_default=True)
+    writer = BulkWriter(connection)  # nothing is flushed: the rows are read from the buffers
+    invitations = writer.register("invitations", Invitation, ("id",))
+    responses = writer.register("responses", Response, ("id",))
+    tables = LoopTables(writer)
+    calendar = Calendar(DEMO_END)
+    plan = next(d for d in plan_network(rng=random.Random(1), brand_name=brand.name, scale=1, total_customers=1000,
+                                        first_pk=dealer.pk, names=NameBook(DEMO_SEED)) if d.is_demo)
+    loop = DealerLoop(seed=DEMO_SEED, dealer=plan, calendar=calendar, offsets=calendar.offsets(plan.time_zone),
+                      brand_pk=brand.pk, touchpoints={tp.code: tp.pk for tp in rows},
+                      settings=load_settings(brand, {tp.code: (tp.pk, tp.department) for tp in rows}), tables=tables,
+                      invitation_keys=invitations, response_keys=responses, names=NameBook(DEMO_SEED).pool("en_GB"))
+    for n in range(60):  # one answer every 2.8 hours over the last week, a fifth of them unhappy
+        loop.open(Answer(response_pk=n + 1, customer_pk=1, touchpoint="service_visit", score=3 if n % 5 == 0 else 10,
+                         submitted=calendar.cutoff_ts - 7 * 86_400 + n * 10_080, language="en", channel="email",
+                         contact_hash="", vehicle_model="Vela", network="", device="", themes=("waiting_time",)))
+    columns = tables.cases.attributes
+    cases = [dict(zip(columns, row, strict=True)) for row in tables.cases.rows]
+    still_open = [c for c in cases if c["status"] != "closed"]
+    end = calendar.sql(calendar.cutoff_ts)
+    awaiting = [c for c in still_open if c["status"] == "new"]
+    assert any(c["respond_by"] > end for c in awaiting)  # due
+    assert any(c["respond_by"] < end and c["escalation_level"] == 1 for c in awaiting)  # overdue, at the region
+    assert any(c["escalation_level"] == 2 for c in awaiting)  # overdue for a day more: at head office
+    assert any(c["respond_reminded_at"] for c in awaiting)
+    assert any(c["status"] in ("contacted", "in_progress", "resolved") for c in still_open)  # recovery under way
+    assert len(awaiting) < len(cases) / 3  # older work was done
 
 
 def test_recovery_cases_have_root_causes_resolutions_and_goodwill(demo_world: DemoWorld) -> None:
@@ -639,3 +674,22 @@ def test_follow_up_surveys_verify_or_reopen_and_give_a_plausible_recovery_rate(d
         assert (invitation.customer_id, invitation.dealer_id, invitation.touchpoint_id) == (
             case.customer_id, case.dealer_id, case.touchpoint_id)
         assert invitation.expires_at == invitation.scheduled_for + dt.timedelta(days=14)
+
+
+def test_deadlines_follow_a_policy_that_counts_opening_hours(demo_world: DemoWorld) -> None:
+    """Head office may count only opening hours; a world generated after that keeps the promise the same way."""
+    reset_demo_world()
+    CasePolicy.objects.update(count_opening_hours_only=True)
+    generate(seed=DEMO_SEED, scale=0.01, end=DEMO_END)
+    policy = CasePolicy.objects.get()
+    checked = 0
+    for case in Case.objects.filter(reopened_at__isnull=True).select_related("dealer", "playbook")[:300]:
+        rules = policies.DeadlineRules(respond_within_hours=24, resolve_within_hours=120,
+                                       count_opening_hours_only=True, time_zone=case.dealer.time_zone,
+                                       opening_hours=case.dealer.opening_hours)
+        expected = policies.deadlines_for(opened_at=case.opened_at, kind=case.kind, rules=rules)
+        assert (case.respond_by, case.resolve_by) == (expected.respond_by, expected.resolve_by)
+        checked += 1
+    assert checked == 300 and policy.count_opening_hours_only
+    # Counted in opening hours, a promise made on a Saturday evening runs well into the week.
+    assert Case.objects.filter(respond_by__gt=F("opened_at") + dt.timedelta(hours=40)).exists()
