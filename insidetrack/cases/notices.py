@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from insidetrack.surveys.services import DEFAULT_BASE_URL
@@ -70,26 +71,47 @@ def _deadline(case: Case) -> datetime:
 
 
 class _Lines:
-    """Digest lines built once per case and language, whatever the number of people they go to."""
+    """Digest lines built and rendered once per case and language, whatever the number of people they go to.
 
-    def __init__(self) -> None:
-        self.built: dict[tuple[int, str], NoticeLine] = {}
+    A digest then only joins pre-rendered strings: rendering each line inside each recipient's template cost most
+    of a busy sweep (a dealer's cases go to each of its people, in text and HTML).
+    """
 
-    def get(self, case: Case, language: str) -> NoticeLine:
-        key = (case.pk, language)
+    def __init__(self, cases: dict[int, Case]) -> None:
+        self.cases = cases
+        self.built: dict[tuple[int, str], tuple[str, str]] = {}
+
+    def get(self, pk: int, language: str) -> tuple[str, str]:
+        key = (pk, language)
         if key not in self.built:
             with translation.override(language):
-                self.built[key] = _line(case, language)
+                line = _line(self.cases[pk], language)
+                self.built[key] = (render_to_string("cases/email/_line.txt", {"line": line}),
+                                   render_to_string("cases/email/_line.html", {"line": line}))
         return self.built[key]
 
 
-def _send(connection, *, to: str, language: str, kind: str, cases: list[Case], lines: _Lines) -> None:
+@dataclass(frozen=True)
+class _Due:
+    """What grouping and ordering a digest needs, read without building model instances."""
+
+    pk: int
+    dealer_id: int
+    region_id: int
+    brand_id: int
+    deadline: datetime
+
+
+def _send(connection, *, to: str, language: str, kind: str, due: list[_Due], lines: _Lines) -> None:
     """One digest: the most urgent cases first, at most ``DIGEST_LIMIT`` of them and a link to the rest."""
-    ordered = sorted(cases, key=_deadline)
+    ordered = sorted(due, key=lambda item: (item.deadline, item.pk))
+    shown = [lines.get(item.pk, language) for item in ordered[:DIGEST_LIMIT]]
     with translation.override(language):
-        shown = [lines.get(case, language) for case in ordered[:DIGEST_LIMIT]]
         base = (getattr(settings, "INSIDETRACK_BASE_URL", "") or DEFAULT_BASE_URL).rstrip("/")
-        context = {"kind": kind, "lines": shown, "count": len(ordered), "more": len(ordered) - len(shown),
+        context = {"kind": kind, "count": len(ordered), "more": len(ordered) - len(shown),
+                   "text_lines": "".join(text for text, _html in shown),
+                   # Each line was rendered (and escaped) by its own template above.
+                   "html_lines": mark_safe("".join(html for _text, html in shown)),
                    "inbox": f"{base}{reverse('cases:inbox')}", "brand_name": settings.BRAND_NAME}
         subject = " ".join(render_to_string("cases/email/notice_subject.txt", context).split())
         message = EmailMultiAlternatives(subject=subject, body=render_to_string("cases/email/notice.txt", context),
@@ -99,30 +121,33 @@ def _send(connection, *, to: str, language: str, kind: str, cases: list[Case], l
 
 
 def send_notices(*, reminded: list[int], to_region: list[int], to_head_office: list[int]) -> int:
-    """One e-mail per recipient and kind of notice, listing every case of that kind they need to act on."""
+    """One e-mail per recipient and kind of notice, listing the cases of that kind they need to act on."""
     wanted = {*reminded, *to_region, *to_head_office}
     if not wanted:
         return 0
-    cases = {c.pk: c for c in Case.objects.filter(pk__in=wanted).select_related(
+    due: dict[int, _Due] = {}
+    for pk, dealer_id, region_id, brand_id, status, respond_by, resolve_by in Case.objects.filter(
+            pk__in=wanted).values_list("pk", "dealer_id", "dealer__region_id", "brand_id", "status", "respond_by",
+                                       "resolve_by"):
+        deadline = respond_by if status in AWAITING_CONTACT or not resolve_by else resolve_by
+        due[pk] = _Due(pk=pk, dealer_id=dealer_id, region_id=region_id, brand_id=brand_id, deadline=deadline)
+    digests: dict[tuple[str, str, str], list[_Due]] = defaultdict(list)
+    steps = (("reminder", reminded, "dealer_id", services.dealer_recipients),
+             ("region", to_region, "region_id", services.region_recipients),
+             ("head_office", to_head_office, "brand_id", services.head_office_recipients))
+    for kind, pks, key, recipients_of in steps:
+        items = [due[pk] for pk in pks if pk in due]
+        recipients = recipients_of({getattr(item, key) for item in items})
+        for item in items:
+            for email, language in recipients.get(getattr(item, key), []):
+                digests[(kind, email, language)].append(item)
+    # Only the cases some digest shows are loaded whole.
+    shown = {item.pk for items in digests.values()
+             for item in sorted(items, key=lambda i: (i.deadline, i.pk))[:DIGEST_LIMIT]}
+    cases = {c.pk: c for c in Case.objects.filter(pk__in=shown).select_related(
         "dealer", "customer", "touchpoint", "playbook", "response")}
-    digests: dict[tuple[str, str, str], list[Case]] = defaultdict(list)
-    by_dealer = services.dealer_recipients({cases[pk].dealer_id for pk in reminded if pk in cases})
-    for pk in reminded:
-        if pk in cases:
-            for email, language in by_dealer.get(cases[pk].dealer_id, []):
-                digests[("reminder", email, language)].append(cases[pk])
-    by_region = services.region_recipients({cases[pk].dealer.region_id for pk in to_region if pk in cases})
-    for pk in to_region:
-        if pk in cases:
-            for email, language in by_region.get(cases[pk].dealer.region_id, []):
-                digests[("region", email, language)].append(cases[pk])
-    by_brand = services.head_office_recipients({cases[pk].brand_id for pk in to_head_office if pk in cases})
-    for pk in to_head_office:
-        if pk in cases:
-            for email, language in by_brand.get(cases[pk].brand_id, []):
-                digests[("head_office", email, language)].append(cases[pk])
     connection = get_connection()
-    lines = _Lines()
+    lines = _Lines(cases)
     for (kind, email, language), items in digests.items():
-        _send(connection, to=email, language=language, kind=kind, cases=items, lines=lines)
+        _send(connection, to=email, language=language, kind=kind, due=items, lines=lines)
     return len(digests)

@@ -168,3 +168,22 @@ def test_two_concurrent_sweeps_claim_each_case_once(mailoutbox):
     principals = Membership.objects.filter(role="dealer_principal").values_list("user__email", flat=True)
     manager = Membership.objects.get(role="region_manager").user.email
     assert counted == Counter({**{(email, "reminder"): 60 for email in principals}, (manager, "escalation"): 240})
+
+
+def test_a_digest_lists_the_most_urgent_and_links_to_the_rest(world, cases, mailoutbox, monkeypatch,
+                                                              django_capture_on_commit_callbacks):
+    from insidetrack.cases import notices
+    from insidetrack.surveys.tests.factories import ResponseFactory
+
+    monkeypatch.setattr(notices, "DIGEST_LIMIT", 2)
+    extra = [ResponseFactory(invitation__event__customer=world.customers["a"], score=10, submitted_at=T0 + dt.timedelta(
+        minutes=minutes)) for minutes in (30, 10)]
+    services.cases_open_for_responses(response_pks=[r.pk for r in extra], now=T0)
+    sweep(T0 + dt.timedelta(hours=21), django_capture_on_commit_callbacks)
+    [staff_mail] = [m for m in mailoutbox if m.to == ["dealer_staff@example.com"]]
+    assert staff_mail.subject == "3 customers are waiting for your answer"
+    listed = [line.split(" · ")[0] for line in staff_mail.body.splitlines() if line.startswith("#")]
+    earliest = Case.objects.get(response=extra[1])
+    assert listed == [f"#{cases['a'].pk}", f"#{earliest.pk}"]  # respond-by T0+24h, then T0+24h10m
+    assert "… and 1 more in your inbox: http://127.0.0.1:8000/cases/" in staff_mail.body
+    assert staff_mail.alternatives[0][0].count("<tr") == 2
