@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from insidetrack.core import clock
@@ -192,8 +193,9 @@ def _counts(*, since: datetime, now: datetime) -> dict[str, Count]:
         "acknowledgement": Count("pk", filter=in_period & Q(kind=CaseKind.ACKNOWLEDGEMENT)),
         "recovery": Count("pk", filter=recovery),
         # Due: contacted, or the deadline has passed without contact. A case still inside its window is not late.
-        "due": Count("pk", filter=in_period & (contacted | Q(respond_by__lte=now))),
-        "on_time": Count("pk", filter=in_period & Q(first_contact_at__lte=F("respond_by"))),
+        # Against the deadline the case opened with: a reopen moves respond-by, not the promise being measured.
+        "due": Count("pk", filter=in_period & (contacted | Q(promised_by__lte=now))),
+        "on_time": Count("pk", filter=in_period & Q(first_contact_at__lte=F("promised_by"))),
         "due_24_hours": Count("pk", filter=in_period & (contacted | Q(opened_at__lte=now - PROMISE))),
         "within_24_hours": Count("pk", filter=in_period & Q(first_contact_at__lte=F("opened_at") + PROMISE)),
         "reopened": Count("pk", filter=recovery & Q(reopen_count__gte=1)),
@@ -232,6 +234,8 @@ def closed_loop_measures(*, actor: Actor, days: int = DEFAULT_DAYS, region: str 
 
     # 1. Counts per dealer: cases of the period, plus every case open now whenever it was opened.
     relevant = cases.filter(Q(opened_at__gte=since, opened_at__lte=now) | Q(status__in=OPEN_STATUSES))
+    # Cases written before the first deadline was kept fall back to the current one.
+    relevant = relevant.alias(promised_by=Coalesce("first_respond_by", "respond_by"))
     for row in relevant.values("dealer_id").annotate(**_counts(since=since, now=now)).order_by():
         tally(row["dealer_id"]).add_counts(row)
 

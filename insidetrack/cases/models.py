@@ -137,6 +137,10 @@ class Case(ScopedModel):
 
     opened_at = models.DateTimeField(_("opened at"))
     respond_by = models.DateTimeField(_("respond by"))
+    first_respond_by = models.DateTimeField(
+        _("first respond-by"), null=True, blank=True,
+        help_text=_("The deadline the case opened with; a reopen moves respond-by, but not the promise measured."),
+    )
     resolve_by = models.DateTimeField(_("resolve by"), null=True, blank=True)
     first_contact_at = models.DateTimeField(_("first contact at"), null=True, blank=True)
     contacted_at = models.DateTimeField(_("contacted at"), null=True, blank=True)

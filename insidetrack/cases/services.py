@@ -144,7 +144,7 @@ def cases_open_for_responses(*, response_pks: Iterable[int], now: datetime | Non
             brand_id=response.brand_id, dealer_id=response.dealer_id, customer_id=response.customer_id,
             response=response, touchpoint_id=response.touchpoint_id, department=response.touchpoint.department,
             kind=kind, status=S.NEW, source=CaseSource.SURVEY, playbook=playbook, opened_at=opened_at,
-            respond_by=deadlines.respond_by, resolve_by=deadlines.resolve_by,
+            respond_by=deadlines.respond_by, first_respond_by=deadlines.respond_by, resolve_by=deadlines.resolve_by,
         ))
     # A concurrent call may have opened some of these meanwhile; the unique response column settles it.
     Case.objects.bulk_create(cases, ignore_conflicts=True)

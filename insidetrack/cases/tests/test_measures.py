@@ -41,6 +41,8 @@ def goodwill(case: Case, amount: str, status: str = "approved", currency: str = 
 
 
 def set_case(case: Case, **values) -> None:
+    if "respond_by" in values:  # the fixture's cases open with the deadline it gives them
+        values.setdefault("first_respond_by", values["respond_by"])
     Case.objects.filter(pk=case.pk).update(**values)
 
 
@@ -368,3 +370,16 @@ def test_api_refuses_dealers_owners_and_anonymous(loop, role, status):
     assert answer.status_code == status
     if status == 403:
         assert answer.json()["code"] == "forbidden"
+
+
+def test_a_reopen_does_not_turn_a_late_first_contact_into_an_on_time_one(world, monkeypatch):
+    """Contacted after 30 h against a 24 h promise, then reopened: the new respond-by is later than that first
+    contact, but the promise measured is the one the case opened with."""
+    monkeypatch.setattr("insidetrack.core.clock.now", lambda: NOW)
+    Case.objects.all().delete()
+    opened = NOW - 5 * D
+    late = make_case(world.dealer_a, "recovery", opened_at=opened, first_contact_at=opened + 30 * H,
+                     status="reopened", reopen_count=1, respond_by=opened + 60 * H)
+    set_case(late, first_respond_by=opened + 24 * H)
+    row = closed_loop_measures(actor=world.actors["head_office"]).overall
+    assert row.responded_on_time == measures.Rate(numerator=0, denominator=1)

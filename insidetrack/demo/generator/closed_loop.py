@@ -317,7 +317,8 @@ class LoopTables:
             "network_fingerprint", "device_fingerprint", "purpose", "answers"))
         self.cases = writer.register("cases", Case, (
             "id", "brand_id", "dealer_id", "customer_id", "response_id", "touchpoint_id", "department", "kind",
-            "status", "source", "playbook_id", "subject", "assignee_id", "opened_at", "respond_by", "resolve_by",
+            "status", "source", "playbook_id", "subject", "assignee_id", "opened_at", "respond_by", "first_respond_by",
+            "resolve_by",
             "first_contact_at", "contacted_at", "in_progress_at", "resolved_at", "verified_at", "reopened_at",
             "closed_at", "reopen_count", "respond_reminded_at", "resolve_reminded_at", "escalation_level",
             "escalated_to_region_at", "escalated_to_head_office_at", "root_cause_id", "resolution", "follow_up_at",
@@ -333,16 +334,43 @@ class _Case:
     """One case while its history is written: the columns that change, as integer seconds."""
 
     __slots__ = (
-        "alive", "closed", "contacted", "first_contact", "follow_up_answered", "follow_up_at", "follow_up_invitation",
-        "follow_up_score", "follow_up_sent", "head_office_at", "in_progress", "kind", "language", "level", "opened",
-        "pk", "recovery", "region_at", "reopen_count", "reopened", "resolution", "resolve_by", "resolve_reminded",
-        "resolved", "respond_by", "respond_reminded", "root_cause", "status", "updated", "verified",
+        "alive",
+        "closed",
+        "contacted",
+        "first_contact",
+        "first_respond_by",
+        "follow_up_answered",
+        "follow_up_at",
+        "follow_up_invitation",
+        "follow_up_score",
+        "follow_up_sent",
+        "head_office_at",
+        "in_progress",
+        "kind",
+        "language",
+        "level",
+        "opened",
+        "pk",
+        "recovery",
+        "region_at",
+        "reopen_count",
+        "reopened",
+        "resolution",
+        "resolve_by",
+        "resolve_reminded",
+        "resolved",
+        "respond_by",
+        "respond_reminded",
+        "root_cause",
+        "status",
+        "updated",
+        "verified",
     )
 
     def __init__(self, pk: int, kind: str, language: str, opened: int) -> None:
         self.pk, self.kind, self.recovery, self.status, self.language = pk, kind, kind == RECOVERY, NEW, language
         self.opened = self.updated = opened
-        self.respond_by = self.resolve_by = 0
+        self.respond_by = self.first_respond_by = self.resolve_by = 0
         self.first_contact = self.contacted = self.in_progress = self.resolved = self.verified = None
         self.reopened = self.closed = self.respond_reminded = self.resolve_reminded = None
         self.region_at = self.head_office_at = self.follow_up_at = self.follow_up_sent = None
@@ -547,7 +575,7 @@ class DealerLoop:
         cases = self.t.cases
         k = _Case(cases.next_pk, kind, answer.language, answer.submitted)
         cases.next_pk += 1
-        k.respond_by = self._deadline(k.opened, s.respond_seconds[kind])
+        k.respond_by = k.first_respond_by = self._deadline(k.opened, s.respond_seconds[kind])
         if k.recovery:
             k.resolve_by = self._deadline(k.opened, s.resolve_seconds)
         text = LANGUAGE_INDEX.get(answer.language, 0)
@@ -802,7 +830,8 @@ class DealerLoop:
         self.t.cases.rows.append((
             k.pk, self.brand_pk, self.d.pk, answer.customer_pk, answer.response_pk,
             self.touchpoints[answer.touchpoint], s.departments[answer.touchpoint], k.kind, k.status, "survey",
-            s.playbooks[k.kind], "", None, sql(k.opened), sql(k.respond_by), sql(k.resolve_by or None),
+            s.playbooks[k.kind], "", None, sql(k.opened), sql(k.respond_by), sql(k.first_respond_by),
+            sql(k.resolve_by or None),
             sql(k.first_contact), sql(k.contacted), sql(k.in_progress), sql(k.resolved), sql(k.verified),
             sql(k.reopened), sql(k.closed), k.reopen_count, sql(k.respond_reminded), sql(k.resolve_reminded),
             k.level, sql(k.region_at), sql(k.head_office_at), k.root_cause, k.resolution, sql(k.follow_up_at),
