@@ -1,13 +1,14 @@
 """NPS arithmetic as pure functions (no ORM), so it can be checked against worked values.
 
-The measure issue extends this with adjusted-Wald and score intervals, comparisons and shrinkage; the landing pages
-already show every NPS with its margin of error.
+The formulas live in `statistics` (score interval, comparisons, false discovery rate, shrinkage); this is the
+value object the pages use to show every NPS with its margin of error.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+
+from . import nps_statistics as statistics
 
 # Below this many responses a dealer's NPS is too uncertain to rank (the margin is typically over 25 points).
 MIN_RESPONSES_TO_RANK = 30
@@ -27,17 +28,12 @@ class NpsEstimate:
 
     @property
     def nps(self) -> float | None:
-        if not self.n:
-            return None
-        return 100.0 * (self.promoters - self.detractors) / self.n
+        return statistics.nps(self._counts)
 
     @property
     def standard_error(self) -> float | None:
         """From the multinomial variance (p + d - (p - d)^2) / n, in points."""
-        if not self.n:
-            return None
-        p, d = self.promoters / self.n, self.detractors / self.n
-        return 100.0 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / self.n)
+        return statistics.nps_standard_error(self._counts)
 
     @property
     def interval(self) -> tuple[float, float] | None:
@@ -46,13 +42,11 @@ class NpsEstimate:
         The plain Wald interval collapses to zero width at n=1 or when every answer is a 10; the adjustment keeps
         small samples honest, which is the point of showing a margin at all.
         """
-        if not self.n:
-            return None
-        n = self.n + 3
-        p, d = (self.promoters + 0.75) / n, (self.detractors + 0.75) / n
-        centre = p - d
-        half = 1.959964 * math.sqrt(max(p + d - centre**2, 0.0) / n)
-        return max(-100.0, 100.0 * (centre - half)), min(100.0, 100.0 * (centre + half))
+        return statistics.nps_interval_adjusted_wald(self._counts)
+
+    @property
+    def _counts(self) -> statistics.NpsCounts:
+        return statistics.NpsCounts(self.detractors, self.passives, self.promoters)
 
     @property
     def low(self) -> float | None:
