@@ -8,3 +8,7 @@ class AnalyticsConfig(AppConfig):
     name = "insidetrack.analytics"
     label = "analytics"
     verbose_name = _("Analytics")
+
+    def ready(self) -> None:
+        # Registers the rollups' every-minute sweep and the receiver that counts completed surveys.
+        from . import receivers, tasks  # noqa: F401

@@ -329,9 +329,11 @@ def _score_in_one_statement(*, token: str, score: int, network_hash: str, device
     """Save the score if the link names an opened, still open invitation; None means "take the careful path"."""
     pk, nonce = read_token(token)
     connection = connections[Response.objects.db]
+    # Stored exactly as the ORM stores it (on SQLite: text without "+00:00"), so range comparisons stay exact.
+    at = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
-        cursor.execute(_SCORE_UPSERT, [score, Source.SURVEY, now, network_hash, device_hash, "{}", pk, nonce,
-                                       InvitationStatus.SENT, now])
+        cursor.execute(_SCORE_UPSERT, [score, Source.SURVEY, at, network_hash, device_hash, "{}", pk, nonce,
+                                       InvitationStatus.SENT, at])
         row = cursor.fetchone()
     if row is None:
         return None

@@ -23,6 +23,10 @@ EXPECTED = {
 }
 
 SCOPED = sorted(scoped_models(), key=lambda m: m._meta.label)
+# Models that hold no customer's rows (aggregates such as rollups) are scoped by dealer only: checked below with a
+# dealer truth table instead of the customer one.
+CUSTOMER_SCOPED = [m for m in SCOPED if m.scope.customer is not None]
+DEALER_ONLY = [m for m in SCOPED if m.scope.customer is None]
 
 
 def _customer_of(row: models.Model) -> Customer:
@@ -53,7 +57,7 @@ def test_every_model_that_points_at_a_customer_is_scoped():
     assert unscoped == ["accounts.Membership"]
 
 
-@pytest.mark.parametrize("model", SCOPED, ids=lambda m: m._meta.label)
+@pytest.mark.parametrize("model", CUSTOMER_SCOPED, ids=lambda m: m._meta.label)
 @pytest.mark.parametrize("role", list(EXPECTED))
 def test_each_role_sees_exactly_its_customers_rows(world, model, role):
     actor = world.actors[role]
@@ -66,7 +70,7 @@ def test_each_role_sees_exactly_its_customers_rows(world, model, role):
     assert all(_customer_of(row).pk in allowed for row in visible)
 
 
-@pytest.mark.parametrize("model", SCOPED, ids=lambda m: m._meta.label)
+@pytest.mark.parametrize("model", CUSTOMER_SCOPED, ids=lambda m: m._meta.label)
 def test_a_dealer_never_sees_another_dealers_customers(world, model):
     other_rows = model.objects.visible_to(world.actors["dealer_principal"])
     assert not [r for r in other_rows if _customer_of(r).dealer_id != world.dealer_a.pk]
@@ -81,3 +85,28 @@ def test_a_role_without_a_scope_value_sees_nothing(world):
 
     half_built = Actor(role=Role.DEALER_STAFF, dealer_id=None)
     assert not Customer.objects.visible_to(half_built).exists()
+
+
+# Which dealers' rows each role must see in a model without customer rows (keys of the world's dealers).
+EXPECTED_DEALERS = {
+    "head_office": {"a", "b", "c"},
+    "region_manager": {"a", "b"},
+    "dealer_principal": {"a"},
+    "dealer_staff": {"a"},
+    "other_dealer": {"c"},
+    "owner": set(),
+    "anonymous": set(),
+}
+
+
+@pytest.mark.parametrize("model", DEALER_ONLY, ids=lambda m: m._meta.label)
+@pytest.mark.parametrize("role", list(EXPECTED_DEALERS))
+def test_each_role_sees_exactly_its_dealers_rows_of_aggregates(world, model, role):
+    from insidetrack.analytics.rollups import rollups_rebuild
+
+    rollups_rebuild()
+    dealers = {"a": world.dealer_a.pk, "b": world.dealer_b.pk, "c": world.dealer_c.pk}
+    assert {row.dealer_id for row in model.objects.visible_to(Actor.system())} == set(dealers.values())
+    seen = {key for key, pk in dealers.items() if model.objects.visible_to(world.actors[role]).filter(
+        dealer_id=pk).exists()}
+    assert seen == EXPECTED_DEALERS[role]
