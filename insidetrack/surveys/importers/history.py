@@ -43,6 +43,7 @@ from insidetrack.surveys.models import (
     Source,
     SurveyRule,
 )
+from insidetrack.surveys.signals import responses_imported
 
 from .csvfiles import CsvTable, ImportFormatError, Rejects, RowError, optional_datetime, parse_datetime, read_csv
 
@@ -152,6 +153,10 @@ def history_import(*, folder: Path) -> HistoryImportReport:
         plan.responses(tables["responses.csv"])
         plan.refuse_if_imported()
         plan.write()
+        if plan.response_rows:
+            earliest = min(response.submitted_at for response in plan.response_rows)
+            # Later apps count imported answers (the rollups); told after commit, from the first imported day on.
+            transaction.on_commit(lambda: responses_imported.send(sender=Response, since=earliest))
     report.seconds = time.perf_counter() - started
     return report
 

@@ -199,3 +199,17 @@ def test_missing_file_is_a_clear_error(db, tmp_path):
     (folder / "responses.csv").unlink()
     with pytest.raises(CommandError, match=r"responses\.csv is missing"):
         run(folder)
+
+
+def test_imported_answers_are_counted_in_the_rollups_after_commit(db, tmp_path, no_surveys,
+                                                                  django_capture_on_commit_callbacks):
+    from django.db.models import Sum
+
+    from insidetrack.analytics.models import ResponseRollup
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run(EXAMPLE, "--rejects", str(tmp_path))
+    # Every imported answer, in the cell of its UTC day and score, and nothing else.
+    assert ResponseRollup.objects.aggregate(total=Sum("count"))["total"] == Response.objects.count() == 3
+    cell = ResponseRollup.objects.get(day=dt.date(2024, 4, 2), dealer__code="LDN01", score=10)
+    assert cell.count == 1
