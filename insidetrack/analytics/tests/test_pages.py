@@ -6,20 +6,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from insidetrack.accounts.tests.factories import PASSWORD
+from insidetrack.core.tests.pages import client_for
 
 STAFF = ["head_office", "region_manager", "dealer_principal", "dealer_staff", "other_dealer"]
 DEALERS = ["dealer_principal", "dealer_staff", "other_dealer"]
-
-
-def client_for(world, role: str) -> Client:
-    client = Client()
-    if role != "anonymous":
-        assert client.login(username=world.users[role].email, password=PASSWORD)
-    return client
 
 
 @pytest.mark.parametrize("role", [*STAFF, "owner", "anonymous"])

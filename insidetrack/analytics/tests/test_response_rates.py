@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from insidetrack.accounts.tests.factories import PASSWORD
 from insidetrack.analytics import response_rates as rates
+from insidetrack.core.tests.pages import client_for, tables_of
 from insidetrack.journeys.models import Touchpoint
 from insidetrack.surveys.models import InvitationStatus
 from insidetrack.surveys.tests.factories import InvitationFactory
@@ -71,49 +70,6 @@ def rates_world(world, monkeypatch):
     # Dealer A, W19: outside 4 weeks, inside 13.
     invite("a", "handover", at(8, month=5), answered, opened=True)
     return world
-
-
-def client_for(world, role: str) -> Client:
-    client = Client()
-    if role != "anonymous":
-        assert client.login(username=world.users[role].email, password=PASSWORD)
-    return client
-
-
-class _Tables(HTMLParser):
-    """Collects every table with an id as rows of cell texts (header and data cells alike)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: dict[str, list[list[str]]] = {}
-        self._table: str | None = None
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table" and dict(attrs).get("id"):
-            self._table = dict(attrs)["id"]
-            self.tables[self._table] = []
-        elif self._table and tag == "tr":
-            self.tables[self._table].append([])
-        elif self._table and tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag == "table":
-            self._table = None
-        elif self._cell is not None and tag in ("td", "th"):
-            self.tables[self._table][-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def tables_of(page: str) -> dict[str, list[list[str]]]:
-    parser = _Tables()
-    parser.feed(page)
-    return parser.tables
 
 
 def rates_page(world, role: str, query: str = "") -> str:

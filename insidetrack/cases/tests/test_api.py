@@ -11,9 +11,9 @@ import pytest
 from django.test import Client
 
 from insidetrack.accounts.models import ApiToken, hash_token
-from insidetrack.accounts.tests.factories import PASSWORD
 from insidetrack.cases.models import Case, CaseEvent, Goodwill
 from insidetrack.cases.services import root_causes_for
+from insidetrack.core.tests.pages import client_for
 from insidetrack.network.models import Brand
 
 pytestmark = pytest.mark.django_db
@@ -36,13 +36,6 @@ def api(world, monkeypatch):
 
 def case_of(world, key: str) -> Case:
     return Case.objects.get(customer=world.customers[key])
-
-
-def client_for(world, role: str) -> Client:
-    client = Client()
-    if role != "anonymous":
-        assert client.login(username=world.users[role].email, password=PASSWORD)
-    return client
 
 
 def token_client(dealer) -> Client:

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from insidetrack.accounts.tests.factories import PASSWORD
 from insidetrack.cases import measures
 from insidetrack.cases.measures import GoodwillTotal, Rate, closed_loop_measures
 from insidetrack.cases.models import Case, Goodwill
 from insidetrack.core.errors import PermissionDenied
+from insidetrack.core.tests.pages import client_for, tables_of
 from insidetrack.network.tests.factories import DealerFactory
 
 pytestmark = pytest.mark.django_db
@@ -227,53 +226,6 @@ def test_query_count_does_not_grow_with_dealers(loop, django_assert_num_queries)
 
 
 # --- the page ------------------------------------------------------------------------------------------------------
-
-
-def client_for(world, role: str) -> Client:
-    client = Client()
-    if role != "anonymous":
-        assert client.login(username=world.users[role].email, password=PASSWORD)
-    return client
-
-
-class _Tables(HTMLParser):
-    """Every table with an id, as rows of cell texts."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: dict[str, list[list[str]]] = {}
-        self._table: str | None = None
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table" and dict(attrs).get("id"):
-            self._table = dict(attrs)["id"]
-            self.tables[self._table] = []
-        elif self._table and tag == "tr":
-            self.tables[self._table].append([])
-        elif self._table and tag in ("td", "th"):
-            self._cell = []
-        elif self._cell is not None and tag in ("br", "span"):
-            self._cell.append(" ")
-
-    def handle_endtag(self, tag):
-        if tag == "table":
-            self._table = None
-        elif self._cell is not None and tag in ("td", "th"):
-            self.tables[self._table][-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif self._cell is not None and tag == "span":
-            self._cell.append(" ")
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def tables_of(page: str) -> dict[str, list[list[str]]]:
-    parser = _Tables()
-    parser.feed(page)
-    return parser.tables
 
 
 def page(world, role: str, query: str = "") -> str:

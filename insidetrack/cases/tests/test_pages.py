@@ -15,9 +15,9 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from insidetrack.accounts.tests.factories import PASSWORD
 from insidetrack.cases import services
 from insidetrack.cases.models import Case, CaseEvent, Goodwill
+from insidetrack.core.tests.pages import client_for
 from insidetrack.journeys.models import Theme
 from insidetrack.surveys.tests.factories import ResponseFactory
 
@@ -26,13 +26,6 @@ pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)  # a Tuesday; 10:00 in Berlin
 HOUR = dt.timedelta(hours=1)
 STAFF = ["head_office", "region_manager", "dealer_principal", "dealer_staff", "other_dealer"]
-
-
-def client_for(world, role: str) -> Client:
-    client = Client()
-    if role != "anonymous":
-        assert client.login(username=world.users[role].email, password=PASSWORD)
-    return client
 
 
 @pytest.fixture(autouse=True)
