@@ -80,3 +80,89 @@ class RolledUpResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id} → {self.day} · {self.score}"
+
+
+class MonthlyRollup(ScopedModel):
+    """NPS counts per calendar month (UTC) x dealer x touchpoint x model x channel: what the dashboards read.
+
+    The day x score grain of :class:`ResponseRollup` barely compresses at a real brand's density (a dealer's model
+    and touchpoint see a handful of answers a day), so a dashboard summing it would read almost as many rows as raw
+    responses. Months are the periods head office reports in (months, quarters, years), and three band counts are all
+    an NPS and its interval need. Kept up to date by the same statements as the daily cells (``rollups.py``), so the
+    two never disagree.
+    """
+
+    scope = Scope(brand="brand_id", region="dealer__region_id", dealer="dealer_id", customer=None)
+
+    brand = models.ForeignKey("network.Brand", **DERIVED)
+    month = models.DateField(_("month (UTC), its first day"))
+    dealer = models.ForeignKey("network.Dealer", **DERIVED)
+    touchpoint = models.ForeignKey("journeys.Touchpoint", **DERIVED)
+    vehicle_model = models.CharField(_("vehicle model"), max_length=60, blank=True)
+    channel = models.CharField(_("channel"), max_length=10)
+    detractors = models.PositiveIntegerField(_("detractors (0-6)"), default=0)
+    passives = models.PositiveIntegerField(_("passives (7-8)"), default=0)
+    promoters = models.PositiveIntegerField(_("promoters (9-10)"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly rollup")
+        verbose_name_plural = _("monthly rollups")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "dealer", "touchpoint", "vehicle_model", "channel"],
+                                    name="monthly_rollup_one_row_per_cell"),
+        ]
+        indexes = [
+            models.Index(fields=["brand", "month"], name="monthly_brand_month"),
+            models.Index(fields=["dealer", "month"], name="monthly_dealer_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} · {self.dealer_id} · {self.touchpoint_id}: {self.detractors}/{self.passives}/" \
+               f"{self.promoters}"
+
+
+class BenchmarkKind(models.TextChoices):
+    BRAND = "brand", _("Another brand")
+    INDUSTRY = "industry", _("Industry")
+    INTERNAL = "internal", _("Our own target")
+
+
+class ExternalBenchmark(ScopedModel):
+    """An NPS published outside the platform (another brand, an industry study) that head office compares with.
+
+    A published NPS comes with whatever its source gave: sometimes promoter and detractor shares and a sample size
+    (then its interval is computed exactly as ours), sometimes only the NPS and a sample size (then the widest
+    interval that NPS allows is used), sometimes a bare figure (then it is compared as a fixed target, and only our
+    own uncertainty counts). The comparison logic lives in ``benchmarks.py``.
+    """
+
+    scope = Scope(brand="brand_id", region=None, dealer=None, customer=None)
+
+    brand = models.ForeignKey("network.Brand", on_delete=models.CASCADE, related_name="benchmarks")
+    name = models.CharField(_("name"), max_length=120, help_text=_("Whose NPS, e.g. 'Premium segment, UK'."))
+    kind = models.CharField(_("kind"), max_length=10, choices=BenchmarkKind.choices, default=BenchmarkKind.BRAND)
+    source = models.CharField(_("source"), max_length=200, blank=True,
+                              help_text=_("Where the figure was published, so others can check it."))
+    touchpoint = models.ForeignKey("journeys.Touchpoint", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", help_text=_("Leave empty for a whole-journey figure."))
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    nps = models.DecimalField(_("NPS"), max_digits=5, decimal_places=1)
+    sample_size = models.PositiveIntegerField(_("sample size"), null=True, blank=True)
+    promoter_share = models.DecimalField(_("promoters (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    detractor_share = models.DecimalField(_("detractors (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    entered_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    entered_at = models.DateTimeField(_("entered at"))
+
+    class Meta:
+        verbose_name = _("external benchmark")
+        verbose_name_plural = _("external benchmarks")
+        constraints = [
+            models.CheckConstraint(condition=Q(nps__gte=-100, nps__lte=100), name="benchmark_nps_in_range"),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
+                                   name="benchmark_period_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.nps}"

@@ -31,7 +31,7 @@ from django.db.models import Max, Min
 from insidetrack.core import clock
 from insidetrack.surveys.models import Invitation, InvitationStatus, Purpose, Response
 
-from .models import ResponseRollup, RolledUpResponse
+from .models import MonthlyRollup, ResponseRollup, RolledUpResponse
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +40,15 @@ ABANDONED_AFTER = dt.timedelta(minutes=30)
 # The sweep looks this far back; older responses change only through a rebuild (an import of history, say).
 SWEEP_LOOKBACK = dt.timedelta(days=3)
 # A quarter per transaction: few commits, and a receiver waits at most one chunk (~0.3 s per 100,000 responses).
-REBUILD_CHUNK_DAYS = 92
+# Chunks start on the first of a month, so a chunk owns whole monthly cells.
+REBUILD_CHUNK_MONTHS = 3
 
 _CELL = ("brand_id", "day", "dealer_id", "touchpoint_id", "vehicle_model", "channel", "score")
 _UNIQUE = ("day", "dealer_id", "touchpoint_id", "vehicle_model", "channel", "score")
+# The monthly cell of a daily one: same keys with the month for the day and the score folded into three bands.
+_MONTH_CELL = ("brand_id", "month", "dealer_id", "touchpoint_id", "vehicle_model", "channel")
+_MONTH_UNIQUE = ("month", "dealer_id", "touchpoint_id", "vehicle_model", "channel")
+_BANDS = ("detractors", "passives", "promoters")
 
 
 @dataclass(slots=True)
@@ -64,7 +69,28 @@ def _q(name: str) -> str:
 
 def _tables() -> dict[str, str]:
     return {"responses": _q(Response._meta.db_table), "invitations": _q(Invitation._meta.db_table),
-            "receipts": _q(RolledUpResponse._meta.db_table), "rollups": _q(ResponseRollup._meta.db_table)}
+            "receipts": _q(RolledUpResponse._meta.db_table), "rollups": _q(ResponseRollup._meta.db_table),
+            "monthly": _q(MonthlyRollup._meta.db_table)}
+
+
+def _month_of(day: str) -> str:
+    """SQL for the first day of the month of a date expression."""
+    if connection.vendor == "postgresql":
+        return f"date_trunc('month', {day})::date"
+    return f"date({day}, 'start of month')"
+
+
+def _band_sums(score: str, weight: str = "1") -> str:
+    """SQL summing ``weight`` into ``detractors``, ``passives`` and ``promoters`` by ``score`` (portable: no FILTER)."""
+    return (f"SUM(CASE WHEN {score} <= 6 THEN {weight} ELSE 0 END) AS detractors, "
+            f"SUM(CASE WHEN {score} BETWEEN 7 AND 8 THEN {weight} ELSE 0 END) AS passives, "
+            f"SUM(CASE WHEN {score} >= 9 THEN {weight} ELSE 0 END) AS promoters")
+
+
+def _by_month(rows: str, weight: str = "1") -> str:
+    """SQL folding rows that carry a daily cell (``brand_id``, ``day``, ..., ``score``) into monthly cells."""
+    return (f"SELECT brand_id, {_month_of('day')} AS month, dealer_id, touchpoint_id, vehicle_model, channel, "
+            f"{_band_sums('score', weight)} FROM {rows} WHERE 1 = 1 GROUP BY 1, 2, 3, 4, 5, 6")
 
 
 def _day_of(column: str) -> str:
@@ -151,38 +177,55 @@ def _final_responses(selection: _Selection, now: dt.datetime) -> tuple[str, list
 
 
 def _take_back(selection: _Selection) -> int:
-    """Delete stale receipts and subtract exactly what each had added; empty cells are removed. Returns how many."""
+    """Delete stale receipts and subtract exactly what each had added, from the daily and the monthly cells; empty
+    cells are removed. Returns how many receipts were taken back."""
     t = _tables()
     cell = ", ".join(_CELL)
     stale, params = _stale_receipts(selection)
     match = " AND ".join(f"u.{column} = g.{column}" for column in _UNIQUE)
+    month_match = " AND ".join(f"m.{column} = h.{column}" for column in _MONTH_UNIQUE)
+    subtract = ", ".join(f"{band} = m.{band} - h.{band}" for band in _BANDS)
+    total = " + ".join(f"m.{band}" for band in _BANDS)
+    bare_total = " + ".join(_BANDS)
     count = _q("count")
+    taken = f"(SELECT * FROM {t['receipts']} WHERE response_id IN ({stale})) AS taken"
+
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One statement: only the receipts this statement deleted are subtracted, whoever else is running.
             cursor.execute(
-                f"WITH gone AS (DELETE FROM {t['receipts']} WHERE response_id IN ({stale}) RETURNING {cell}) "
-                f"UPDATE {t['rollups']} u SET {count} = u.{count} - g.n "
+                f"WITH gone AS (DELETE FROM {t['receipts']} WHERE response_id IN ({stale}) RETURNING {cell}), "
+                f"daily AS (UPDATE {t['rollups']} u SET {count} = u.{count} - g.n "
                 f"FROM (SELECT {cell}, COUNT(*) AS n FROM gone GROUP BY {cell}) g WHERE {match} "
-                f"RETURNING u.id, u.{count}, g.n", params)
+                f"RETURNING u.id, u.{count} AS remaining, g.n), "
+                f"monthly AS (UPDATE {t['monthly']} m SET {subtract} FROM ({_by_month('gone')}) h "
+                f"WHERE {month_match} RETURNING m.id, {total} AS remaining) "
+                f"SELECT 'day', id, remaining, n FROM daily UNION ALL SELECT 'month', id, remaining, 0 FROM monthly",
+                params)
             changed = cursor.fetchall()
-            removed = sum(taken for _pk, _remaining, taken in changed)
+            removed = sum(n for kind, _pk, _remaining, n in changed if kind == "day")
         else:
             # SQLite's RETURNING names only the updated table's own columns (unqualified).
             cursor.execute(
                 f"UPDATE {t['rollups']} AS u SET {count} = u.{count} - g.n "
                 f"FROM (SELECT {cell}, COUNT(*) AS n FROM {t['receipts']} WHERE response_id IN ({stale}) "
-                f"GROUP BY {cell}) AS g WHERE {match} RETURNING id, {count}", params)
+                f"GROUP BY {cell}) AS g WHERE {match} RETURNING 'day', id, {count}", params)
             changed = cursor.fetchall()
             removed = 0
             if changed:
+                cursor.execute(
+                    f"UPDATE {t['monthly']} AS m SET {subtract} "
+                    f"FROM ({_by_month(taken)}) "
+                    f"AS h WHERE {month_match} RETURNING 'month', id, {bare_total}", params)
+                changed += cursor.fetchall()
                 cursor.execute(f"DELETE FROM {t['receipts']} WHERE response_id IN ({stale})", params)
                 removed = cursor.rowcount
-        empty = [row[0] for row in changed if row[1] == 0]
-        if empty:
-            # Conditional: a worker that counted into the cell meanwhile keeps it.
-            cursor.execute(f"DELETE FROM {t['rollups']} WHERE id IN ({', '.join(['%s'] * len(empty))}) "
-                           f"AND {count} = 0", empty)
+        for kind, table, remaining in (("day", t["rollups"], count), ("month", t["monthly"], bare_total)):
+            empty = [row[1] for row in changed if row[0] == kind and row[2] == 0]
+            if empty:
+                # Conditional: a worker that counted into the cell meanwhile keeps it.
+                cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(empty))}) "
+                               f"AND {remaining} = 0", empty)
     return removed
 
 
@@ -196,6 +239,10 @@ def _count_final(selection: _Selection, now: dt.datetime) -> int:
     values = (f"r.id, r.brand_id, {_day_of('r.submitted_at')}, r.dealer_id, r.touchpoint_id, r.vehicle_model, "
               f"r.channel, r.score")
     upsert = f"ON CONFLICT ({unique}) DO UPDATE SET {count} = {t['rollups']}.{count} + excluded.{count}"
+    month_cell = ", ".join(_MONTH_CELL)
+    add_bands = ", ".join(f"{band} = {t['monthly']}.{band} + excluded.{band}" for band in _BANDS)
+    month_upsert = (f"ON CONFLICT ({', '.join(_MONTH_UNIQUE)}) DO UPDATE SET {add_bands}")
+    month_insert = f"INSERT INTO {t['monthly']} ({month_cell}, {', '.join(_BANDS)}) "
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The receipts this statement inserted are the ones it counts: a receipt another worker holds is
@@ -204,7 +251,8 @@ def _count_final(selection: _Selection, now: dt.datetime) -> int:
                 f"WITH claimed AS (INSERT INTO {t['receipts']} (response_id, {cell}) SELECT {values} {source} "
                 f"ORDER BY r.id ON CONFLICT (response_id) DO NOTHING RETURNING {cell}), "
                 f"bumped AS (INSERT INTO {t['rollups']} ({cell}, {count}) "
-                f"SELECT {cell}, COUNT(*) FROM claimed GROUP BY {cell} ORDER BY {unique} {upsert}) "
+                f"SELECT {cell}, COUNT(*) FROM claimed GROUP BY {cell} ORDER BY {unique} {upsert}), "
+                f"bumped_months AS ({month_insert} {_by_month('claimed')} ORDER BY 2, 3, 4, 5, 6 {month_upsert}) "
                 f"SELECT COUNT(*) FROM claimed", params)
             return cursor.fetchone()[0]
         # SQLite: the write lock is held for the whole transaction, so both statements see the same responses.
@@ -215,6 +263,11 @@ def _count_final(selection: _Selection, now: dt.datetime) -> int:
             f"r.channel, r.score, COUNT(*) {source} "
             f"GROUP BY r.brand_id, {_day_of('r.submitted_at')}, r.dealer_id, r.touchpoint_id, r.vehicle_model, "
             f"r.channel, r.score {upsert}", params)
+        named = (f"r.brand_id AS brand_id, {_day_of('r.submitted_at')} AS day, r.dealer_id AS dealer_id, "
+                 f"r.touchpoint_id AS touchpoint_id, r.vehicle_model AS vehicle_model, r.channel AS channel, "
+                 f"r.score AS score")
+        fresh = f"(SELECT {named} {source}) AS fresh"
+        cursor.execute(f"{month_insert} {_by_month(fresh)} {month_upsert}", params)
         cursor.execute(f"INSERT INTO {t['receipts']} (response_id, {cell}) SELECT {values} {source}", params)
         return cursor.rowcount
 
@@ -277,43 +330,57 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
-def rollups_rebuild(*, since: dt.date | None = None, now: dt.datetime | None = None,
-                    chunk_days: int = REBUILD_CHUNK_DAYS,
-                    on_progress: Callable[[int, int], None] | None = None) -> RebuildReport:
-    """Recompute the rollups (all days, or the UTC days from ``since`` on) from the raw responses.
+def _first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
 
-    One transaction per chunk of days: the chunk's cells and receipts are deleted, receipts elsewhere whose response
-    now falls in the chunk are taken back, and the chunk's final responses are counted with one set-based
-    ``INSERT ... SELECT ... GROUP BY``. On PostgreSQL each chunk first locks the receipts table against other writers
-    (``SHARE ROW EXCLUSIVE``: reads go on, a receiver waits for the chunk), so no count is lost or doubled while
-    survey answers keep arriving. ``on_progress(done_days, total_days)`` is called after each chunk.
+
+def _months_later(day: dt.date, months: int) -> dt.date:
+    """The first of the month ``months`` after ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def rollups_rebuild(*, since: dt.date | None = None, now: dt.datetime | None = None,
+                    chunk_months: int = REBUILD_CHUNK_MONTHS,
+                    on_progress: Callable[[int, int], None] | None = None) -> RebuildReport:
+    """Recompute the rollups (all days, or from the first of ``since``'s month on) from the raw responses.
+
+    One transaction per chunk of whole months (a monthly cell is rebuilt by one chunk, never half by two): the chunk's
+    daily and monthly cells and receipts are deleted, receipts elsewhere whose response now falls in the chunk are
+    taken back, and the chunk's final responses are counted with set-based ``INSERT ... SELECT ... GROUP BY``. On
+    PostgreSQL each chunk first locks the receipts table against other writers (``SHARE ROW EXCLUSIVE``: reads go on,
+    a receiver waits for the chunk), so no count is lost or doubled while survey answers keep arriving.
+    ``on_progress(done_days, total_days)`` is called after each chunk.
     """
-    if chunk_days < 1:
-        raise ValueError("chunk_days must be at least 1")
+    if chunk_months < 1:
+        raise ValueError("chunk_months must be at least 1")
     now = now or clock.now()
     report = RebuildReport()
-    span = _day_range(since)
+    span = _day_range(_first_of_month(since) if since is not None else None)
     if span is None:
         return report
-    report.first_day, report.last_day = span
-    total = (span[1] - span[0]).days + 1
+    first = _first_of_month(span[0])
+    report.first_day, report.last_day = first, span[1]
+    total = (span[1] - first).days + 1
     t = _tables()
-    start = span[0]
+    start = first
     while start <= span[1]:
-        end = min(start + dt.timedelta(days=chunk_days), span[1] + dt.timedelta(days=1))
+        end = _months_later(start, chunk_months)
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(f"LOCK TABLE {t['receipts']} IN SHARE ROW EXCLUSIVE MODE")
             for table in (t["rollups"], t["receipts"]):
                 cursor.execute(f"DELETE FROM {table} WHERE day >= %s AND day < %s", [_date(start), _date(end)])
+            cursor.execute(f"DELETE FROM {t['monthly']} WHERE month >= %s AND month < %s",
+                           [_date(start), _date(end)])
             change = _update(_Selection(since=_midnight(start), until=_midnight(end)), now)
         report.counted += change.added
         report.chunks += 1
         if on_progress is not None:
-            on_progress((end - span[0]).days, total)
+            on_progress(min((end - first).days, total), total)
         start = end
     with connection.cursor() as cursor:
         # The tables were just rewritten: fresh statistics let the sweep's anti-joins use the keys, not a scan.
-        for table in (t["rollups"], t["receipts"]):
+        for table in (t["rollups"], t["receipts"], t["monthly"]):
             cursor.execute(f"ANALYZE {table}")
     return report

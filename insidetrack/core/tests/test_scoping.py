@@ -26,7 +26,9 @@ SCOPED = sorted(scoped_models(), key=lambda m: m._meta.label)
 # Models that hold no customer's rows (aggregates such as rollups) are scoped by dealer only: checked below with a
 # dealer truth table instead of the customer one.
 CUSTOMER_SCOPED = [m for m in SCOPED if m.scope.customer is not None]
-DEALER_ONLY = [m for m in SCOPED if m.scope.customer is None]
+DEALER_ONLY = [m for m in SCOPED if m.scope.customer is None and m.scope.dealer is not None]
+# Head-office data (benchmarks a brand entered): no region, dealer or owner reads them.
+BRAND_ONLY = [m for m in SCOPED if m.scope.customer is None and m.scope.dealer is None]
 
 
 def _customer_of(row: models.Model) -> Customer:
@@ -110,3 +112,20 @@ def test_each_role_sees_exactly_its_dealers_rows_of_aggregates(world, model, rol
     seen = {key for key, pk in dealers.items() if model.objects.visible_to(world.actors[role]).filter(
         dealer_id=pk).exists()}
     assert seen == EXPECTED_DEALERS[role]
+
+
+@pytest.mark.parametrize("role", list(EXPECTED_DEALERS))
+def test_head_office_data_is_read_by_its_own_head_office_only(world, role):
+    import datetime as dt
+
+    from insidetrack.analytics.models import ExternalBenchmark
+    from insidetrack.network.tests.factories import BrandFactory
+
+    assert [ExternalBenchmark] == BRAND_ONLY
+    other_brand = BrandFactory()
+    for brand in (world.brand, other_brand):
+        ExternalBenchmark.objects.create(brand=brand, name=f"Study for {brand.pk}", nps=40,
+                                         period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 6, 30),
+                                         entered_at=dt.datetime(2026, 7, 1, tzinfo=dt.UTC))
+    seen = {row.brand_id for row in ExternalBenchmark.objects.visible_to(world.actors[role])}
+    assert seen == ({world.brand.pk} if role == "head_office" else set())

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from insidetrack.analytics.rollups import REBUILD_CHUNK_DAYS, rollups_rebuild
+from insidetrack.analytics.rollups import REBUILD_CHUNK_MONTHS, rollups_rebuild
 
 
 def _date(value: str) -> dt.date:
@@ -32,13 +32,13 @@ class Command(BaseCommand):
         subparsers = parser.add_subparsers(dest="action", required=True, metavar="{rebuild}")
         rebuild = subparsers.add_parser("rebuild", help="Recompute the rollups from the raw responses.")
         rebuild.add_argument("--since", type=_date, default=None,
-                             help="First day (UTC) to recompute, e.g. 2026-06-01 (default: every day).")
-        rebuild.add_argument("--chunk-days", type=int, default=REBUILD_CHUNK_DAYS,
-                             help=f"Days per transaction (default {REBUILD_CHUNK_DAYS}).")
+                             help="Recompute from this day's month on (UTC), e.g. 2026-06-01 (default: every day).")
+        rebuild.add_argument("--chunk-months", type=int, default=REBUILD_CHUNK_MONTHS,
+                             help=f"Calendar months per transaction (default {REBUILD_CHUNK_MONTHS}).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["chunk_days"] < 1:
-            raise CommandError("--chunk-days must be at least 1.")
+        if options["chunk_months"] < 1:
+            raise CommandError("--chunk-months must be at least 1.")
         console = Console(file=self.stdout, highlight=False, width=None if self.stdout.isatty() else 120)
         started = time.perf_counter()
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             def advance(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            report = rollups_rebuild(since=options["since"], chunk_days=options["chunk_days"], on_progress=advance)
+            report = rollups_rebuild(since=options["since"], chunk_months=options["chunk_months"], on_progress=advance)
         seconds = time.perf_counter() - started
         if report.first_day is None:
             console.print("No responses to roll up.")
