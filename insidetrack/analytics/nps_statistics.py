@@ -395,3 +395,43 @@ def nps_shrunk(dealers: Sequence[Sequence[int]], *, max_concentration: float = M
     prior_mean = 100.0 * float(alpha[2] - alpha[0]) / float(alpha.sum())
     return ShrinkageResult(shrunk_nps=tuple(float(value) for value in shrunk),
                            alpha=(float(alpha[0]), float(alpha[1]), float(alpha[2])), prior_mean_nps=prior_mean)
+
+
+@dataclass(frozen=True, slots=True)
+class Overdispersion:
+    """How much more dealers differ than sampling noise explains (Spiegelhalter 2005, "Handling over-dispersion of
+    performance indicators").
+
+    ``phi`` is the multiplicative factor (mean squared winsorised z-score; about 1 when dealers differ only by chance)
+    and ``tau`` the additive between-dealer standard deviation in points (0 when ``phi`` shows no excess).
+    """
+
+    phi: float
+    tau: float
+
+
+def overdispersion(values: Sequence[float], standard_errors: Sequence[float], *, target: float,
+                   winsorise: float = 0.1) -> Overdispersion:
+    """Estimate the between-dealer spread beyond chance, for funnel-plot limits that flag the unusual, not everyone.
+
+    Real dealer networks differ by more than sampling noise (sites, staff, customers): with limits from noise alone
+    most large dealers fall outside them, and the plot says nothing. Following Spiegelhalter, z-scores against the
+    target are winsorised at ``winsorise`` and ``1 - winsorise`` (so the outliers being looked for do not inflate the
+    estimate), phi is their mean square, and the additive random-effects variance is
+    tau^2 = (I phi - (I - 1)) / (sum w - sum w^2 / sum w) with w = 1 / se^2, or 0 when I phi <= I - 1.
+    Units with a zero standard error carry no information about spread and are left out.
+    """
+    pairs = [(v, s) for v, s in zip(values, standard_errors, strict=True) if s > 0]
+    if len(pairs) < 3:
+        return Overdispersion(phi=1.0, tau=0.0)
+    estimates = np.array([v for v, _s in pairs])
+    errors = np.array([s for _v, s in pairs])
+    z = (estimates - target) / errors
+    low, high = np.quantile(z, [winsorise, 1.0 - winsorise])
+    phi = float(np.mean(np.clip(z, low, high) ** 2))
+    units = len(pairs)
+    weights = 1.0 / errors**2
+    denominator = float(weights.sum() - (weights**2).sum() / weights.sum())
+    if units * phi <= units - 1 or denominator <= 0:
+        return Overdispersion(phi=phi, tau=0.0)
+    return Overdispersion(phi=phi, tau=math.sqrt((units * phi - (units - 1)) / denominator))

@@ -45,8 +45,13 @@ class NpsEstimate:
         return statistics.nps_interval_adjusted_wald(self._counts)
 
     @property
-    def _counts(self) -> statistics.NpsCounts:
+    def counts(self) -> statistics.NpsCounts:
+        """(detractors, passives, promoters), as the functions in ``nps_statistics`` take them."""
         return statistics.NpsCounts(self.detractors, self.passives, self.promoters)
+
+    @property
+    def _counts(self) -> statistics.NpsCounts:
+        return self.counts
 
     @property
     def low(self) -> float | None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from insidetrack.core import clock
 from insidetrack.core.decorators import staff_role_required
@@ -77,18 +78,45 @@ def _scope_name(request: HttpRequest) -> str:
     return dealer.name if dealer else ""
 
 
+def _month_bounds(request: HttpRequest) -> tuple[datetime | None, datetime | None, str]:
+    """``from``/``to`` months (YYYY-MM, as the dashboard links them) as UTC bounds, the way the rollups count days;
+    a malformed month is reported and ignored rather than silently widening or narrowing the list."""
+    bounds: list[datetime | None] = []
+    error = ""
+    for name in ("from", "to"):
+        raw = request.GET.get(name, "").strip()
+        month = None
+        if raw:
+            try:
+                month = date.fromisoformat(f"{raw}-01")
+            except ValueError:
+                error = _("%(name)s must be a month like 2026-06, not %(value)s.") % {"name": name, "value": raw[:20]}
+        if month is not None and name == "to":
+            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        bounds.append(datetime.combine(month, time(), tzinfo=UTC) if month else None)
+    return bounds[0], bounds[1], error
+
+
 @staff_role_required
 def responses(request: HttpRequest) -> HttpResponse:
     """Every verbatim the viewer may see, newest first, filterable by touchpoint, dealer and (where scores are
-    visible) score. A dealer whose brand hides scores gets no score column and no score filter: filtering by score
-    would reveal the scores as surely as showing them, so a ``max_score`` in the address is ignored."""
+    visible) score; the dashboard's drill-down adds months, region, model and channel, so the verbatims behind any
+    figure are one click away. A dealer whose brand hides scores gets no score column and no score filter: filtering
+    by score would reveal the scores as surely as showing them, so a ``max_score`` in the address is ignored."""
     actor = request.actor
     show_scores = scores_visible_to(actor)
     touchpoint = request.GET.get("touchpoint", "")
     dealer = request.GET.get("dealer", "")
     max_score_raw = request.GET.get("max_score", "") if show_scores else ""
     max_score = int(max_score_raw) if max_score_raw.isdigit() and int(max_score_raw) <= 10 else None
-    page = Paginator(response_list(actor=actor, touchpoint=touchpoint, dealer_code=dealer, max_score=max_score),
+    since, until, error = _month_bounds(request)
+    drill = {key: request.GET.get(key, "").strip()[:60] for key in ("from", "to", "region", "model", "channel")}
+    if error:
+        since = until = None
+        drill["from"] = drill["to"] = ""
+    page = Paginator(response_list(actor=actor, touchpoint=touchpoint, dealer_code=dealer, max_score=max_score,
+                                   since=since, until=until, region_code=drill["region"],
+                                   vehicle_model=drill["model"], channel=drill["channel"]),
                      25).get_page(request.GET.get("page"))
     return render(request, "analytics/responses.html", {
         "page": page,
@@ -96,6 +124,8 @@ def responses(request: HttpRequest) -> HttpResponse:
         "touchpoints": touchpoints_for(actor),
         "dealers": dealers_visible_to(actor).order_by("name") if not actor.is_dealer else [],
         "selected": {"touchpoint": touchpoint, "dealer": dealer, "max_score": max_score_raw},
+        "drill": {key: value for key, value in drill.items() if value},
+        "error": error,
     })
 
 

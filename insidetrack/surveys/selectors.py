@@ -15,7 +15,8 @@ from .models import Purpose, Response
 
 
 def response_list(*, actor: Actor, dealer_code: str = "", touchpoint: str = "", since: datetime | None = None,
-                  max_score: int | None = None) -> QuerySet[Response]:
+                  max_score: int | None = None, until: datetime | None = None, region_code: str = "",
+                  vehicle_model: str = "", channel: str = "") -> QuerySet[Response]:
     """Responses the actor may see, newest first, with the filters a feedback list offers.
 
     Each row carries ``shown_score``, its 0-10 score, only when the actor may see scores
@@ -36,8 +37,16 @@ def response_list(*, actor: Actor, dealer_code: str = "", touchpoint: str = "", 
         responses = responses.filter(dealer__code=dealer_code)
     if touchpoint:
         responses = responses.filter(touchpoint__code=touchpoint)
+    if region_code:
+        responses = responses.filter(dealer__region__code=region_code)
+    if vehicle_model:
+        responses = responses.filter(vehicle_model=vehicle_model)
+    if channel:
+        responses = responses.filter(channel=channel)
     if since is not None:
         responses = responses.filter(submitted_at__gte=since)
+    if until is not None:
+        responses = responses.filter(submitted_at__lt=until)
     if max_score is not None:
         responses = responses.filter(score__lte=max_score)
     return responses.order_by("-submitted_at", "-pk")

@@ -346,3 +346,28 @@ def test_nothing_to_fit_is_refused():
         nps_shrunk([])
     with pytest.raises(ValueError):
         nps_shrunk([(0, 0, 0), (0, 0, 0)])
+
+
+def test_overdispersion_is_nil_when_dealers_differ_only_by_chance():
+    from insidetrack.analytics.nps_statistics import overdispersion
+
+    # Five dealers 0.8 standard errors either side of the target: I phi = 3.2 <= I - 1 = 4, no spread beyond chance.
+    result = overdispersion([8.0, -8.0, 8.0, -8.0, 8.0], [10.0] * 5, target=0.0, winsorise=0.0)
+    assert result.phi == pytest.approx(0.64) and result.tau == 0.0
+
+
+def test_overdispersion_recovers_the_between_dealer_spread():
+    import numpy as np
+
+    from insidetrack.analytics.nps_statistics import overdispersion
+
+    # Worked case: four dealers, se 5 points each, z = (+3, -3, +3, -3) -> phi = 9; w = 1/25, so
+    # sum w - sum w^2 / sum w = 4/25 - 1/25 = 3/25; tau^2 = (4*9 - 3) / (3/25) = 275 -> tau 16.58 points.
+    result = overdispersion([15.0, -15.0, 15.0, -15.0], [5.0] * 4, target=0.0, winsorise=0.0)
+    assert result.phi == pytest.approx(9.0)
+    assert result.tau == pytest.approx(math.sqrt(275.0))
+    # Simulated: 400 dealers with a true spread of 12 points and se 6: tau comes back close to 12.
+    rng = np.random.default_rng(3)
+    truth = rng.normal(0.0, 12.0, 400)
+    observed = truth + rng.normal(0.0, 6.0, 400)
+    assert overdispersion(list(observed), [6.0] * 400, target=0.0, winsorise=0.0).tau == pytest.approx(12.0, abs=1.2)
