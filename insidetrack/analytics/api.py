@@ -81,3 +81,72 @@ def response_rates(request: HttpRequest, filters: Query[RatesIn]):
         "rows": rates.rates_breakdown(actor=actor, filters=selection, period=period),
         "skipped": None if skipped is None else [{"reason": s.reason, "count": s.count} for s in skipped],
     }
+
+
+class NpsIn(Schema):
+    from_month: str = Field("", alias="from", description="First month, YYYY-MM (default: twelve months ago)")
+    to_month: str = Field("", alias="to", description="Last month, YYYY-MM (default: this month)")
+    region: str = Field("", description="Region code (narrows what the caller may see; never widens it)")
+    dealer: str = Field("", description="Dealer code")
+    touchpoint: str = Field("", description="Touchpoint code, e.g. handover")
+    model: str = Field("", description="Vehicle model, e.g. Aurelia Vento")
+    channel: str = Field("", description="email or sms")
+    by: str = Field("month", description="Breakdown: stage, touchpoint, region, dealer, model, channel, quarter, month")
+
+
+class NpsEstimateOut(Schema):
+    detractors: int
+    passives: int
+    promoters: int
+    n: int
+    nps: float | None = Field(..., description="-100..100; null without answers")
+    low: float | None = Field(..., description="95% interval, adjusted Wald")
+    high: float | None
+    margin: float | None = Field(..., description="Half the interval's width: the ± shown")
+    is_rankable: bool = Field(..., description="False below 30 answers: too uncertain to rank")
+
+
+class NpsRowOut(Schema):
+    key: str
+    label: str
+    estimate: NpsEstimateOut
+
+
+class NpsOut(Schema):
+    first_month: date
+    last_month: date
+    total: NpsEstimateOut
+    by: str
+    rows: list[NpsRowOut]
+
+
+def _estimate_out(estimate) -> dict:
+    return {"detractors": estimate.detractors, "passives": estimate.passives, "promoters": estimate.promoters,
+            "n": estimate.n, "nps": estimate.nps, "low": estimate.low, "high": estimate.high,
+            "margin": estimate.margin, "is_rankable": estimate.is_rankable}
+
+
+@router.get("/nps", response={200: NpsOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+            summary="NPS with its 95% interval for a period, overall and broken down, from the rollups")
+def nps(request: HttpRequest, filters: Query[NpsIn]):
+    """For viewers who may see scores (head office, regions, and dealers only where the brand shows them scores),
+    within their scope. Every figure carries its interval; ``is_rankable`` is false below 30 answers."""
+    from insidetrack.network.selectors import scores_visible_to
+
+    from . import dashboard
+
+    actor = actor_of(request)
+    if not actor.is_staff_role or not scores_visible_to(actor):
+        raise PermissionDenied(_("NPS figures are not available to you: your brand does not show scores to dealers."))
+    parsed = dashboard.DashboardFilters.from_query({
+        "from": filters.from_month, "to": filters.to_month, "region": filters.region, "dealer": filters.dealer,
+        "touchpoint": filters.touchpoint, "model": filters.model, "channel": filters.channel,
+    }, today=timezone.now().date())
+    rows = dashboard.nps_breakdown(actor=actor, filters=parsed, by=filters.by)
+    return {
+        "first_month": parsed.first_month,
+        "last_month": parsed.last_month,
+        "total": _estimate_out(dashboard.nps_total(actor=actor, filters=parsed)),
+        "by": filters.by,
+        "rows": [{"key": str(row.key), "label": row.label, "estimate": _estimate_out(row.estimate)} for row in rows],
+    }

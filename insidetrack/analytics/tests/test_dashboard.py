@@ -202,3 +202,28 @@ def test_a_dealer_may_not_filter_their_feedback_into_another_dealers(world):
     page = client_for(world, "dealer_principal").get(reverse("analytics:responses"),
                                                      {"region": world.region2.code})
     assert list(page.context["page"]) == []
+
+
+def test_the_api_gives_the_same_figures_with_their_intervals(figures, frozen):
+    response = client_for(figures, "head_office").get("/api/v1/analytics/nps",
+                                                      {"from": "2026-06", "to": "2026-07", "by": "dealer"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["total"]["n"] == 66
+    dealer_a = next(row for row in body["rows"] if row["label"] == "Dealer A")["estimate"]
+    assert (dealer_a["n"], round(dealer_a["nps"], 2), round(dealer_a["low"]), round(dealer_a["high"])) == (
+        36, 33.33, 7, 54)
+    assert next(row for row in body["rows"] if row["label"] == "Dealer C")["estimate"]["is_rankable"] is False
+
+
+@pytest.mark.parametrize("role, status", [("region_manager", 200), ("dealer_principal", 403), ("owner", 403),
+                                          ("anonymous", 401)])
+def test_the_api_refuses_whoever_may_not_see_scores(figures, role, status):
+    assert client_for(figures, role).get("/api/v1/analytics/nps").status_code == status
+
+
+def test_the_api_names_a_malformed_parameter(figures):
+    response = client_for(figures, "head_office").get("/api/v1/analytics/nps", {"from": "soon"})
+    assert response.status_code == 422 and "from" in response.content.decode()
+    response = client_for(figures, "head_office").get("/api/v1/analytics/nps", {"by": "colour"})
+    assert response.status_code == 422 and "colour" in response.content.decode()
