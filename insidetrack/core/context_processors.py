@@ -20,7 +20,7 @@ def navigation_for(actor) -> list[tuple[str, str]]:
              (_("Feedback"), reverse("analytics:responses")), (_("Customers"), reverse("customers:list")),
              (_("Response rates"), reverse("analytics:response_rates"))]
     if actor.role in (Role.HEAD_OFFICE, Role.REGION_MANAGER):
-        items.insert(1, (_("Dashboard"), reverse("analytics:dashboard")))
+        items.insert(2, (_("Dashboard"), reverse("analytics:dashboard")))
         items.append((_("Closed loop"), reverse("cases:measures")))
     if actor.role == Role.HEAD_OFFICE:
         items.append((_("Journey"), reverse("journeys:map")))
