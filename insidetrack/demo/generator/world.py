@@ -866,8 +866,12 @@ def generate(*, seed: int = 7, scale: float = 1.0, end: dt.date | None = None,
         from insidetrack.analytics.rollups import rollups_rebuild
 
         rollups_rebuild()
+    with _phase(report, "benchmarks"):
+        from .benchmarks import demo_benchmarks_create
+
+        demo_benchmarks_create(brand=brand, end=end)
     report.counts = writer.counts()
-    order = ("setup", "network", "generating rows", "writing rows", "indexes", "finishing", "rollups")
+    order = ("setup", "network", "generating rows", "writing rows", "indexes", "finishing", "rollups", "benchmarks")
     report.phases = {name: report.phases[name] for name in order if name in report.phases}
     for dealer, plan in schemes:
         report.planted.append(PlantedDealer(
