@@ -36,6 +36,7 @@ def world(db) -> World:
     from insidetrack.accounts.selectors import actor_from_membership
     from insidetrack.accounts.tests.factories import UserFactory
     from insidetrack.core.roles import Role
+    from insidetrack.customers.models import Referral
     from insidetrack.customers.tests.factories import CustomerFactory, OwnershipFactory, VehicleFactory
     from insidetrack.journeys.services import brand_setup
     from insidetrack.network.tests.factories import DealerFactory, RegionFactory
@@ -55,6 +56,9 @@ def world(db) -> World:
         response = ResponseFactory(invitation__event__customer=customer, score=10 if key == "a" else 3)
         InvitationEvent.objects.create(invitation=response.invitation, kind="sent", at=response.invitation.sent_at)
         customers[key] = customer
+        Referral.objects.create(brand=brand, dealer=dealer, referrer=customer, referred_name=f"Friend of {key.upper()}",
+                                referred_email=f"friend.{key}@example.org", enquired_at=response.submitted_at,
+                                recorded_at=response.submitted_at)
 
     # Each response's closed-loop work (a case, its opening event) and a goodwill gesture, so every scoped model
     # of the closed loop has one row per customer too.

@@ -8,6 +8,7 @@ from ninja.errors import ValidationError
 
 from insidetrack.accounts.api import router as accounts_router
 from insidetrack.analytics.api import router as analytics_router
+from insidetrack.analytics.api_advocacy import router as advocacy_router
 from insidetrack.cases.api import router as cases_router
 from insidetrack.core.api_auth import ApiTokenAuth, SessionActorAuth
 from insidetrack.core.errors import DomainError
@@ -52,3 +53,4 @@ api.add_router("/responses", surveys_router, tags=["surveys"])
 api.add_router("/events", events_router, tags=["events"])
 api.add_router("/cases", cases_router, tags=["cases"])
 api.add_router("/analytics", analytics_router, tags=["analytics"])
+api.add_router("/analytics/advocacy", advocacy_router, tags=["analytics"])

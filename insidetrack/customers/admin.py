@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Customer, Ownership, Vehicle
+from .models import Customer, Ownership, Referral, Vehicle
 
 
 class OwnershipInline(admin.TabularInline):
@@ -24,3 +24,13 @@ class VehicleAdmin(admin.ModelAdmin):
     list_display = ["vin", "model", "model_year", "powertrain", "current_owner"]
     search_fields = ["vin"]
     raw_id_fields = ["current_owner"]
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = ["referrer", "referred_name", "dealer", "status", "enquired_at", "bought_at", "source"]
+    list_filter = ["status", "source"]
+    search_fields = ["referred_name", "referred_email", "referrer__last_name", "referrer__email"]
+    raw_id_fields = ["referrer", "referred_customer", "dealer", "recorded_by"]
+    list_select_related = ["referrer", "dealer"]
+    date_hierarchy = "enquired_at"

@@ -133,3 +133,71 @@ class Ownership(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.customer} — {self.vehicle}"
+
+
+class ReferralStatus(models.TextChoices):
+    """How far the referred friend got: the only move is from enquired to bought (see ``referral_mark_bought``)."""
+
+    ENQUIRED = "enquired", _("Enquired")
+    BOUGHT = "bought", _("Bought")
+
+
+class ReferralSource(models.TextChoices):
+    """Who told us about the referral: dealer staff, the owner in the portal, a batch import or the demo generator."""
+
+    DEALER = "dealer", _("Recorded by staff")
+    PORTAL = "portal", _("Owner portal")
+    IMPORT = "import", _("Import")
+    DEMO = "demo", _("Demo generator")
+
+
+class Referral(ScopedModel):
+    """An owner brought a friend who enquired (and perhaps bought): advocacy, as opposed to loyalty (coming back).
+
+    The referral belongs to the dealer that looks after the referrer, so it is scoped exactly like that customer:
+    dealer staff see their dealer's referrals, an owner sees the ones they made. The friend is a name and a contact
+    until they become a customer; then ``referred_customer`` links to them. Each state keeps its own timestamp
+    (``enquired_at``, ``bought_at``), so the row is its own history.
+    """
+
+    scope = Scope(brand="brand_id", region="dealer__region_id", dealer="dealer_id", customer="referrer_id")
+
+    brand = models.ForeignKey("network.Brand", on_delete=models.PROTECT, related_name="+")
+    dealer = models.ForeignKey(
+        "network.Dealer", on_delete=models.PROTECT, related_name="referrals",
+        help_text=_("The dealer that looks after the referrer when the referral was recorded."),
+    )
+    referrer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="referrals_made",
+                                 verbose_name=_("referred by"))
+    referred_name = models.CharField(_("friend's name"), max_length=160)
+    referred_email = models.EmailField(_("friend's e-mail"), blank=True)
+    referred_phone = models.CharField(_("friend's phone"), max_length=32, blank=True)
+    referred_customer = models.ForeignKey(
+        Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="referred_by",
+        verbose_name=_("friend as a customer"), help_text=_("Set once the friend is a customer of the brand."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices,
+                              default=ReferralStatus.ENQUIRED)
+    enquired_at = models.DateTimeField(_("enquired at"))
+    bought_at = models.DateTimeField(_("bought at"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=ReferralSource.choices,
+                              default=ReferralSource.DEALER)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(status=ReferralStatus.ENQUIRED, bought_at__isnull=True)
+                           | models.Q(status=ReferralStatus.BOUGHT, bought_at__isnull=False)),
+                name="referral_bought_at_matches_status",
+            ),
+        ]
+        indexes = [models.Index(fields=["referrer", "enquired_at"]), models.Index(fields=["dealer", "enquired_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.referrer} → {self.referred_name}"

@@ -44,8 +44,8 @@ def _customer_of(row: models.Model) -> Customer:
 
 def test_the_scoped_models_are_the_customer_data_models():
     labels = {m._meta.label for m in SCOPED}
-    assert labels >= {"customers.Customer", "customers.Vehicle", "customers.Ownership", "surveys.OperationalEvent",
-                      "surveys.Invitation", "surveys.Response"}
+    assert labels >= {"customers.Customer", "customers.Vehicle", "customers.Ownership", "customers.Referral",
+                      "surveys.OperationalEvent", "surveys.Invitation", "surveys.Response"}
 
 
 def test_every_model_that_points_at_a_customer_is_scoped():
