@@ -26,7 +26,7 @@ from insidetrack.network.selectors import dealers_visible_to, regions_visible_to
 from insidetrack.surveys.models import Channel
 
 from . import nps_statistics as statistics
-from .models import MonthlyRollup
+from .models import MonthlyChannelRollup, MonthlyModelRollup, MonthlyRollup, MonthlyTouchpointRollup
 from .policies import MIN_RESPONSES_TO_RANK, NpsEstimate
 
 # The default period: the last twelve whole or current months.
@@ -125,11 +125,34 @@ class Row:
     drill: dict[str, str] = field(default_factory=dict)
 
 
-def _cells(actor: Actor, filters: DashboardFilters) -> QuerySet[MonthlyRollup]:
+# Which monthly table holds which dimensions besides month and dealer, smallest first (see ``_table_for``).
+_TABLES = (
+    (MonthlyChannelRollup, {"channel"}),
+    (MonthlyTouchpointRollup, {"touchpoint"}),
+    (MonthlyModelRollup, {"vehicle_model"}),
+    (MonthlyRollup, {"touchpoint", "vehicle_model", "channel"}),
+)
+
+
+def _table_for(filters: DashboardFilters, column: str | None) -> type[MonthlyRollup]:
+    """The smallest monthly table holding every dimension the view filters or groups on.
+
+    Over 10 million answers the full grain holds half a million cells, and a two-year head-office view would sum
+    nearly all of them; month x dealer x channel holds a few thousand. Region and dealer need only the dealer column,
+    which every table has.
+    """
+    needed = {name for name in ("touchpoint", "vehicle_model", "channel") if getattr(filters, name)}
+    if column is not None:
+        needed |= {"touchpoint_id": {"touchpoint"}, "vehicle_model": {"vehicle_model"},
+                   "channel": {"channel"}}.get(column, set())
+    return next(model for model, dimensions in _TABLES if needed <= dimensions)
+
+
+def _cells(actor: Actor, filters: DashboardFilters, column: str | None = None) -> QuerySet[MonthlyRollup]:
     """The viewer's monthly cells inside the filters. Region and dealer codes become a subquery over the small dealer
     table (a semi-join), so the big table is filtered on its own indexed dealer column and no extra round trip."""
-    cells = MonthlyRollup.objects.visible_to(actor).filter(month__gte=filters.first_month,
-                                                           month__lte=filters.last_month)
+    cells = _table_for(filters, column).objects.visible_to(actor).filter(month__gte=filters.first_month,
+                                                                         month__lte=filters.last_month)
     if filters.region or filters.dealer:
         dealers = dealers_visible_to(actor)
         if filters.region:
@@ -154,8 +177,15 @@ def nps_total(*, actor: Actor, filters: DashboardFilters) -> NpsEstimate:
     return _estimate(_cells(actor, filters).aggregate(**_BANDS))
 
 
+def total_of(rows: Iterable[Row]) -> NpsEstimate:
+    """The sum of rows that partition a total (the months of a trend, say)."""
+    rows = list(rows)
+    return NpsEstimate(sum(r.estimate.detractors for r in rows), sum(r.estimate.passives for r in rows),
+                       sum(r.estimate.promoters for r in rows))
+
+
 def _grouped(actor: Actor, filters: DashboardFilters, column: str) -> dict[object, NpsEstimate]:
-    rows = _cells(actor, filters).values(column).annotate(**_BANDS).order_by()
+    rows = _cells(actor, filters, column).values(column).annotate(**_BANDS).order_by()
     return {row[column]: _estimate(row) for row in rows}
 
 
@@ -345,7 +375,7 @@ def filter_choices(*, actor: Actor) -> FilterChoices:
     regions = [(r.code, r.name) for r in regions_visible_to(actor).order_by("name")] if actor.is_head_office else []
     dealers = [(d.code, d.name) for d in dealers_visible_to(actor).order_by("name")] if not actor.is_dealer else []
     touchpoints = [(t.code, t.display_name()) for t in touchpoints_for(actor)]
-    models = sorted(m for m in MonthlyRollup.objects.visible_to(actor).values_list("vehicle_model", flat=True)
+    models = sorted(m for m in MonthlyModelRollup.objects.visible_to(actor).values_list("vehicle_model", flat=True)
                     .distinct().order_by() if m)
     return FilterChoices(regions=regions, dealers=dealers, touchpoints=touchpoints, models=models,
                          channels=[(value, str(label)) for value, label in Channel.choices])

@@ -121,6 +121,67 @@ class MonthlyRollup(ScopedModel):
                f"{self.promoters}"
 
 
+class _MonthlyBands(ScopedModel):
+    """Three band counts of one month at one dealer, for the coarser monthly tables below."""
+
+    scope = Scope(brand="brand_id", region="dealer__region_id", dealer="dealer_id", customer=None)
+
+    brand = models.ForeignKey("network.Brand", **DERIVED)
+    month = models.DateField(_("month (UTC), its first day"))
+    dealer = models.ForeignKey("network.Dealer", **DERIVED)
+    detractors = models.PositiveIntegerField(_("detractors (0-6)"), default=0)
+    passives = models.PositiveIntegerField(_("passives (7-8)"), default=0)
+    promoters = models.PositiveIntegerField(_("promoters (9-10)"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class MonthlyTouchpointRollup(_MonthlyBands):
+    """:class:`MonthlyRollup` without model and channel: what a view by touchpoint or stage sums.
+
+    A long, lightly filtered view over the full monthly grain reads nearly every cell (10 million answers fill about
+    half a million); the same view over month x dealer x one dimension reads a few tens of thousands. The dashboard
+    picks the smallest table holding every dimension a view filters or groups on (``dashboard._table_for``).
+    """
+
+    touchpoint = models.ForeignKey("journeys.Touchpoint", **DERIVED)
+
+    class Meta:
+        verbose_name = _("monthly rollup by touchpoint")
+        verbose_name_plural = _("monthly rollups by touchpoint")
+        constraints = [models.UniqueConstraint(fields=["month", "dealer", "touchpoint"],
+                                               name="monthly_touchpoint_one_row_per_cell")]
+        indexes = [models.Index(fields=["brand", "month"], name="monthly_tp_brand_month")]
+
+
+class MonthlyModelRollup(_MonthlyBands):
+    """:class:`MonthlyRollup` without touchpoint and channel: what a view by vehicle model sums."""
+
+    vehicle_model = models.CharField(_("vehicle model"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("monthly rollup by model")
+        verbose_name_plural = _("monthly rollups by model")
+        constraints = [models.UniqueConstraint(fields=["month", "dealer", "vehicle_model"],
+                                               name="monthly_model_one_row_per_cell")]
+        indexes = [models.Index(fields=["brand", "month"], name="monthly_model_brand_month")]
+
+
+class MonthlyChannelRollup(_MonthlyBands):
+    """:class:`MonthlyRollup` without touchpoint and model: the smallest table, read by every view that needs
+    neither (totals, trends, regions, dealers, the funnel)."""
+
+    channel = models.CharField(_("channel"), max_length=10)
+
+    class Meta:
+        verbose_name = _("monthly rollup by channel")
+        verbose_name_plural = _("monthly rollups by channel")
+        constraints = [models.UniqueConstraint(fields=["month", "dealer", "channel"],
+                                               name="monthly_channel_one_row_per_cell")]
+        indexes = [models.Index(fields=["brand", "month"], name="monthly_channel_brand_month")]
+
+
 class BenchmarkKind(models.TextChoices):
     BRAND = "brand", _("Another brand")
     INDUSTRY = "industry", _("Industry")
@@ -166,3 +227,27 @@ class ExternalBenchmark(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.nps}"
+
+
+class ScorecardDelivery(models.Model):
+    """One person's weekly scorecard e-mail for one ISO week: the claim that it is theirs to send, and the receipt.
+
+    The row is inserted before the e-mail goes out, with ``INSERT ... ON CONFLICT DO NOTHING`` and the claiming
+    sweep's token, so of two sweeps running at once exactly one owns it (see ``scorecard_mail.py``). ``sent_at``
+    stays empty when sending was interrupted after the claim: that person misses the week rather than getting it
+    twice.
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(_("ISO week (its Monday)"))
+    claim = models.UUIDField(_("claimed by sweep"))
+    claimed_at = models.DateTimeField(_("claimed at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scorecard delivery")
+        verbose_name_plural = _("scorecard deliveries")
+        constraints = [models.UniqueConstraint(fields=["user", "week"], name="scorecard_delivery_once_a_week")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.week}"

@@ -31,7 +31,14 @@ from django.db.models import Max, Min
 from insidetrack.core import clock
 from insidetrack.surveys.models import Invitation, InvitationStatus, Purpose, Response
 
-from .models import MonthlyRollup, ResponseRollup, RolledUpResponse
+from .models import (
+    MonthlyChannelRollup,
+    MonthlyModelRollup,
+    MonthlyRollup,
+    MonthlyTouchpointRollup,
+    ResponseRollup,
+    RolledUpResponse,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +52,14 @@ REBUILD_CHUNK_MONTHS = 3
 
 _CELL = ("brand_id", "day", "dealer_id", "touchpoint_id", "vehicle_model", "channel", "score")
 _UNIQUE = ("day", "dealer_id", "touchpoint_id", "vehicle_model", "channel", "score")
-# The monthly cell of a daily one: same keys with the month for the day and the score folded into three bands.
-_MONTH_CELL = ("brand_id", "month", "dealer_id", "touchpoint_id", "vehicle_model", "channel")
-_MONTH_UNIQUE = ("month", "dealer_id", "touchpoint_id", "vehicle_model", "channel")
+# The monthly tables: a daily cell's month and dealer, some of its other keys, and its score folded into three bands.
+# Every statement that changes the daily cells changes each of these the same way, so they always agree.
+_MONTHLY = (
+    (MonthlyRollup, ("touchpoint_id", "vehicle_model", "channel")),
+    (MonthlyTouchpointRollup, ("touchpoint_id",)),
+    (MonthlyModelRollup, ("vehicle_model",)),
+    (MonthlyChannelRollup, ("channel",)),
+)
 _BANDS = ("detractors", "passives", "promoters")
 
 
@@ -70,7 +82,7 @@ def _q(name: str) -> str:
 def _tables() -> dict[str, str]:
     return {"responses": _q(Response._meta.db_table), "invitations": _q(Invitation._meta.db_table),
             "receipts": _q(RolledUpResponse._meta.db_table), "rollups": _q(ResponseRollup._meta.db_table),
-            "monthly": _q(MonthlyRollup._meta.db_table)}
+            **{f"monthly{index}": _q(model._meta.db_table) for index, (model, _keys) in enumerate(_MONTHLY)}}
 
 
 def _month_of(day: str) -> str:
@@ -80,17 +92,24 @@ def _month_of(day: str) -> str:
     return f"date({day}, 'start of month')"
 
 
-def _band_sums(score: str, weight: str = "1") -> str:
-    """SQL summing ``weight`` into ``detractors``, ``passives`` and ``promoters`` by ``score`` (portable: no FILTER)."""
-    return (f"SUM(CASE WHEN {score} <= 6 THEN {weight} ELSE 0 END) AS detractors, "
-            f"SUM(CASE WHEN {score} BETWEEN 7 AND 8 THEN {weight} ELSE 0 END) AS passives, "
-            f"SUM(CASE WHEN {score} >= 9 THEN {weight} ELSE 0 END) AS promoters")
+def _band_sums(score: str) -> str:
+    """SQL counting ``detractors``, ``passives`` and ``promoters`` by ``score`` (portable: no FILTER clause)."""
+    return (f"SUM(CASE WHEN {score} <= 6 THEN 1 ELSE 0 END) AS detractors, "
+            f"SUM(CASE WHEN {score} BETWEEN 7 AND 8 THEN 1 ELSE 0 END) AS passives, "
+            f"SUM(CASE WHEN {score} >= 9 THEN 1 ELSE 0 END) AS promoters")
 
 
-def _by_month(rows: str, weight: str = "1") -> str:
-    """SQL folding rows that carry a daily cell (``brand_id``, ``day``, ..., ``score``) into monthly cells."""
-    return (f"SELECT brand_id, {_month_of('day')} AS month, dealer_id, touchpoint_id, vehicle_model, channel, "
-            f"{_band_sums('score', weight)} FROM {rows} WHERE 1 = 1 GROUP BY 1, 2, 3, 4, 5, 6")
+def _by_month(rows: str, keys: tuple[str, ...]) -> str:
+    """SQL folding rows that carry a daily cell (``brand_id``, ``day``, ..., ``score``) into monthly cells with
+    ``keys`` besides brand, month and dealer."""
+    columns = ", ".join(keys)
+    positions = ", ".join(str(position) for position in range(1, 4 + len(keys)))
+    return (f"SELECT brand_id, {_month_of('day')} AS month, dealer_id, {columns}, {_band_sums('score')} "
+            f"FROM {rows} WHERE 1 = 1 GROUP BY {positions}")
+
+
+def _month_unique(keys: tuple[str, ...]) -> tuple[str, ...]:
+    return ("month", "dealer_id", *keys)
 
 
 def _day_of(column: str) -> str:
@@ -177,54 +196,60 @@ def _final_responses(selection: _Selection, now: dt.datetime) -> tuple[str, list
 
 
 def _take_back(selection: _Selection) -> int:
-    """Delete stale receipts and subtract exactly what each had added, from the daily and the monthly cells; empty
+    """Delete stale receipts and subtract exactly what each had added, from the daily and every monthly table; empty
     cells are removed. Returns how many receipts were taken back."""
     t = _tables()
     cell = ", ".join(_CELL)
     stale, params = _stale_receipts(selection)
     match = " AND ".join(f"u.{column} = g.{column}" for column in _UNIQUE)
-    month_match = " AND ".join(f"m.{column} = h.{column}" for column in _MONTH_UNIQUE)
     subtract = ", ".join(f"{band} = m.{band} - h.{band}" for band in _BANDS)
     total = " + ".join(f"m.{band}" for band in _BANDS)
     bare_total = " + ".join(_BANDS)
     count = _q("count")
     taken = f"(SELECT * FROM {t['receipts']} WHERE response_id IN ({stale})) AS taken"
 
+    def month_match(keys: tuple[str, ...]) -> str:
+        return " AND ".join(f"m.{column} = h.{column}" for column in _month_unique(keys))
+
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One statement: only the receipts this statement deleted are subtracted, whoever else is running.
+            monthly = "".join(
+                f", monthly{index} AS (UPDATE {t[f'monthly{index}']} m SET {subtract} "
+                f"FROM ({_by_month('gone', keys)}) h WHERE {month_match(keys)} RETURNING m.id, {total} AS remaining)"
+                for index, (_model, keys) in enumerate(_MONTHLY))
+            returned = " ".join(f"UNION ALL SELECT 'monthly{index}', id, remaining, 0 FROM monthly{index}"
+                                for index in range(len(_MONTHLY)))
             cursor.execute(
                 f"WITH gone AS (DELETE FROM {t['receipts']} WHERE response_id IN ({stale}) RETURNING {cell}), "
                 f"daily AS (UPDATE {t['rollups']} u SET {count} = u.{count} - g.n "
                 f"FROM (SELECT {cell}, COUNT(*) AS n FROM gone GROUP BY {cell}) g WHERE {match} "
-                f"RETURNING u.id, u.{count} AS remaining, g.n), "
-                f"monthly AS (UPDATE {t['monthly']} m SET {subtract} FROM ({_by_month('gone')}) h "
-                f"WHERE {month_match} RETURNING m.id, {total} AS remaining) "
-                f"SELECT 'day', id, remaining, n FROM daily UNION ALL SELECT 'month', id, remaining, 0 FROM monthly",
-                params)
+                f"RETURNING u.id, u.{count} AS remaining, g.n){monthly} "
+                f"SELECT 'rollups', id, remaining, n FROM daily {returned}", params)
             changed = cursor.fetchall()
-            removed = sum(n for kind, _pk, _remaining, n in changed if kind == "day")
+            removed = sum(n for kind, _pk, _remaining, n in changed if kind == "rollups")
         else:
             # SQLite's RETURNING names only the updated table's own columns (unqualified).
             cursor.execute(
                 f"UPDATE {t['rollups']} AS u SET {count} = u.{count} - g.n "
                 f"FROM (SELECT {cell}, COUNT(*) AS n FROM {t['receipts']} WHERE response_id IN ({stale}) "
-                f"GROUP BY {cell}) AS g WHERE {match} RETURNING 'day', id, {count}", params)
+                f"GROUP BY {cell}) AS g WHERE {match} RETURNING 'rollups', id, {count}", params)
             changed = cursor.fetchall()
             removed = 0
             if changed:
-                cursor.execute(
-                    f"UPDATE {t['monthly']} AS m SET {subtract} "
-                    f"FROM ({_by_month(taken)}) "
-                    f"AS h WHERE {month_match} RETURNING 'month', id, {bare_total}", params)
-                changed += cursor.fetchall()
+                for index, (_model, keys) in enumerate(_MONTHLY):
+                    cursor.execute(
+                        f"UPDATE {t[f'monthly{index}']} AS m SET {subtract} FROM ({_by_month(taken, keys)}) AS h "
+                        f"WHERE {month_match(keys)} RETURNING 'monthly{index}', id, {bare_total}", params)
+                    changed += cursor.fetchall()
                 cursor.execute(f"DELETE FROM {t['receipts']} WHERE response_id IN ({stale})", params)
                 removed = cursor.rowcount
-        for kind, table, remaining in (("day", t["rollups"], count), ("month", t["monthly"], bare_total)):
+        targets = [("rollups", count)] + [(f"monthly{index}", bare_total) for index in range(len(_MONTHLY))]
+        for kind, remaining in targets:
             empty = [row[1] for row in changed if row[0] == kind and row[2] == 0]
             if empty:
                 # Conditional: a worker that counted into the cell meanwhile keeps it.
-                cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(empty))}) "
+                cursor.execute(f"DELETE FROM {t[kind]} WHERE id IN ({', '.join(['%s'] * len(empty))}) "
                                f"AND {remaining} = 0", empty)
     return removed
 
@@ -239,10 +264,16 @@ def _count_final(selection: _Selection, now: dt.datetime) -> int:
     values = (f"r.id, r.brand_id, {_day_of('r.submitted_at')}, r.dealer_id, r.touchpoint_id, r.vehicle_model, "
               f"r.channel, r.score")
     upsert = f"ON CONFLICT ({unique}) DO UPDATE SET {count} = {t['rollups']}.{count} + excluded.{count}"
-    month_cell = ", ".join(_MONTH_CELL)
-    add_bands = ", ".join(f"{band} = {t['monthly']}.{band} + excluded.{band}" for band in _BANDS)
-    month_upsert = (f"ON CONFLICT ({', '.join(_MONTH_UNIQUE)}) DO UPDATE SET {add_bands}")
-    month_insert = f"INSERT INTO {t['monthly']} ({month_cell}, {', '.join(_BANDS)}) "
+
+    def month_insert(index: int, keys: tuple[str, ...], rows: str) -> str:
+        """Add ``rows``' answers to monthly table ``index`` (an upsert: cells that exist are incremented)."""
+        table = t[f"monthly{index}"]
+        add_bands = ", ".join(f"{band} = {table}.{band} + excluded.{band}" for band in _BANDS)
+        order = ", ".join(str(position) for position in range(2, 4 + len(keys)))
+        return (f"INSERT INTO {table} (brand_id, month, dealer_id, {', '.join(keys)}, {', '.join(_BANDS)}) "
+                f"{_by_month(rows, keys)} ORDER BY {order} "
+                f"ON CONFLICT ({', '.join(_month_unique(keys))}) DO UPDATE SET {add_bands}")
+
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The receipts this statement inserted are the ones it counts: a receipt another worker holds is
@@ -251,9 +282,10 @@ def _count_final(selection: _Selection, now: dt.datetime) -> int:
                 f"WITH claimed AS (INSERT INTO {t['receipts']} (response_id, {cell}) SELECT {values} {source} "
                 f"ORDER BY r.id ON CONFLICT (response_id) DO NOTHING RETURNING {cell}), "
                 f"bumped AS (INSERT INTO {t['rollups']} ({cell}, {count}) "
-                f"SELECT {cell}, COUNT(*) FROM claimed GROUP BY {cell} ORDER BY {unique} {upsert}), "
-                f"bumped_months AS ({month_insert} {_by_month('claimed')} ORDER BY 2, 3, 4, 5, 6 {month_upsert}) "
-                f"SELECT COUNT(*) FROM claimed", params)
+                f"SELECT {cell}, COUNT(*) FROM claimed GROUP BY {cell} ORDER BY {unique} {upsert})"
+                + "".join(f", monthly{index} AS ({month_insert(index, keys, 'claimed')})"
+                          for index, (_model, keys) in enumerate(_MONTHLY))
+                + " SELECT COUNT(*) FROM claimed", params)
             return cursor.fetchone()[0]
         # SQLite: the write lock is held for the whole transaction, so both statements see the same responses.
         # (WHERE is present in the SELECT, which SQLite needs to tell an upsert's ON from a join's.)
@@ -267,7 +299,8 @@ def _count_final(selection: _Selection, now: dt.datetime) -> int:
                  f"r.touchpoint_id AS touchpoint_id, r.vehicle_model AS vehicle_model, r.channel AS channel, "
                  f"r.score AS score")
         fresh = f"(SELECT {named} {source}) AS fresh"
-        cursor.execute(f"{month_insert} {_by_month(fresh)} {month_upsert}", params)
+        for index, (_model, keys) in enumerate(_MONTHLY):
+            cursor.execute(month_insert(index, keys, fresh), params)
         cursor.execute(f"INSERT INTO {t['receipts']} (response_id, {cell}) SELECT {values} {source}", params)
         return cursor.rowcount
 
@@ -371,8 +404,9 @@ def rollups_rebuild(*, since: dt.date | None = None, now: dt.datetime | None = N
                 cursor.execute(f"LOCK TABLE {t['receipts']} IN SHARE ROW EXCLUSIVE MODE")
             for table in (t["rollups"], t["receipts"]):
                 cursor.execute(f"DELETE FROM {table} WHERE day >= %s AND day < %s", [_date(start), _date(end)])
-            cursor.execute(f"DELETE FROM {t['monthly']} WHERE month >= %s AND month < %s",
-                           [_date(start), _date(end)])
+            for index in range(len(_MONTHLY)):
+                cursor.execute(f"DELETE FROM {t[f'monthly{index}']} WHERE month >= %s AND month < %s",
+                               [_date(start), _date(end)])
             change = _update(_Selection(since=_midnight(start), until=_midnight(end)), now)
         report.counted += change.added
         report.chunks += 1
@@ -381,6 +415,6 @@ def rollups_rebuild(*, since: dt.date | None = None, now: dt.datetime | None = N
         start = end
     with connection.cursor() as cursor:
         # The tables were just rewritten: fresh statistics let the sweep's anti-joins use the keys, not a scan.
-        for table in (t["rollups"], t["receipts"], t["monthly"]):
+        for table in (t["rollups"], t["receipts"], *(t[f"monthly{index}"] for index in range(len(_MONTHLY)))):
             cursor.execute(f"ANALYZE {table}")
     return report

@@ -60,9 +60,9 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by", "stage")
     if by not in dashboard.DIMENSIONS:
         by = "stage"
-    total = dashboard.nps_total(actor=actor, filters=filters)
-    previous = dashboard.nps_total(actor=actor, filters=filters.previous_period())
     trend = dashboard.nps_trend(actor=actor, filters=filters)
+    total = dashboard.total_of(trend)  # the same cells as the trend: no second pass over them
+    previous = dashboard.nps_total(actor=actor, filters=filters.previous_period())
     rows = trend if by == "month" else dashboard.nps_breakdown(actor=actor, filters=filters, by=by)
     funnel = dashboard.funnel(actor=actor, filters=filters)
     feedback = reverse("analytics:responses")

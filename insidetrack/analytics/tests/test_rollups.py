@@ -10,7 +10,14 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from insidetrack.analytics.models import MonthlyRollup, ResponseRollup, RolledUpResponse
+from insidetrack.analytics.models import (
+    MonthlyChannelRollup,
+    MonthlyModelRollup,
+    MonthlyRollup,
+    MonthlyTouchpointRollup,
+    ResponseRollup,
+    RolledUpResponse,
+)
 from insidetrack.analytics.rollups import rollups_rebuild, rollups_sweep, rollups_update
 from insidetrack.core.actor import Actor
 from insidetrack.core.tasks import run_sweeps_once
@@ -32,19 +39,24 @@ SECOND = dt.timedelta(seconds=1)
 def cells() -> dict[tuple, int]:
     """The whole rollup as {(day, dealer, touchpoint, model, channel, score): count}.
 
-    Every test reads the rollups through here, so every test also checks that the monthly cells the dashboards read
-    are exactly the daily cells folded into months and NPS bands (no empty monthly cell left behind either).
+    Every test reads the rollups through here, so every test also checks that each monthly table the dashboards read
+    is exactly the daily cells folded into months, its own keys and NPS bands (no empty monthly cell left behind).
     """
     daily = {(r.day, r.dealer_id, r.touchpoint_id, r.vehicle_model, r.channel, r.score): r.count
              for r in ResponseRollup.objects.all()}
-    folded: dict[tuple, list[int]] = {}
-    for (day, dealer, touchpoint, model, channel, value), count in daily.items():
-        bands = folded.setdefault((day.replace(day=1), dealer, touchpoint, model, channel), [0, 0, 0])
-        bands[0 if value <= 6 else 1 if value <= 8 else 2] += count
-    monthly = {(m.month, m.dealer_id, m.touchpoint_id, m.vehicle_model, m.channel): [m.detractors, m.passives,
-                                                                                     m.promoters]
-               for m in MonthlyRollup.objects.all()}
-    assert monthly == folded
+    for model, keys in ((MonthlyRollup, ("touchpoint_id", "vehicle_model", "channel")),
+                        (MonthlyTouchpointRollup, ("touchpoint_id",)), (MonthlyModelRollup, ("vehicle_model",)),
+                        (MonthlyChannelRollup, ("channel",))):
+        positions = {"touchpoint_id": 2, "vehicle_model": 3, "channel": 4}
+        folded: dict[tuple, list[int]] = {}
+        for key, count in daily.items():
+            cell = (key[0].replace(day=1), key[1], *(key[positions[name]] for name in keys))
+            bands = folded.setdefault(cell, [0, 0, 0])
+            bands[0 if key[5] <= 6 else 1 if key[5] <= 8 else 2] += count
+        monthly = {(m.month, m.dealer_id, *(getattr(m, name) for name in keys)): [m.detractors, m.passives,
+                                                                                  m.promoters]
+                   for m in model.objects.all()}
+        assert monthly == folded, model.__name__
     return daily
 
 
