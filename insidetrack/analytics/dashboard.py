@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from insidetrack.core.actor import Actor
 from insidetrack.core.errors import ValidationFailed
@@ -386,7 +387,8 @@ def rank_label(estimate: NpsEstimate) -> str:
     if estimate.n == 0:
         return _("no answers")
     if estimate.n < MIN_RESPONSES_TO_RANK:
-        return _("too uncertain to rank (%(n)s answers; at least %(min)s needed)") % {
+        return ngettext("too uncertain to rank (%(n)s answer; at least %(min)s needed)",
+                        "too uncertain to rank (%(n)s answers; at least %(min)s needed)", estimate.n) % {
             "n": estimate.n, "min": MIN_RESPONSES_TO_RANK}
     return ""
 

@@ -21,3 +21,13 @@ register_sweep(rollups_sweep)
 def count_response(response_pk: int) -> int:
     """Count a completed journey survey in its rollup cell (idempotent: a counted response is not counted again)."""
     return rollups.rollups_update(response_pks=[response_pk]).total
+
+
+def scorecards_sweep() -> int:
+    """The weekly scorecard e-mails due now (Monday mornings; nothing on other days): how many went out."""
+    from . import scorecard_mail  # renders PDFs: imported when a sweep runs, not when the app loads
+
+    return scorecard_mail.scorecards_send_due()
+
+
+register_sweep(scorecards_sweep)

@@ -19,6 +19,7 @@ def navigation_for(actor) -> list[tuple[str, str]]:
     items = [(_("Overview"), reverse("home")), (_("Inbox"), reverse("cases:inbox")),
              (_("Feedback"), reverse("analytics:responses")), (_("Customers"), reverse("customers:list")),
              (_("Response rates"), reverse("analytics:response_rates"))]
+    items.append((_("Scorecard"), reverse("analytics:scorecard")))
     if actor.role in (Role.HEAD_OFFICE, Role.REGION_MANAGER):
         items.insert(2, (_("Dashboard"), reverse("analytics:dashboard")))
         items.append((_("Closed loop"), reverse("cases:measures")))
