@@ -20,6 +20,7 @@ def navigation_for(actor) -> list[tuple[str, str]]:
              (_("Feedback"), reverse("analytics:responses")), (_("Customers"), reverse("customers:list")),
              (_("Response rates"), reverse("analytics:response_rates"))]
     items.append((_("Scorecard"), reverse("analytics:scorecard")))
+    items.append((_("Advocacy"), reverse("analytics:advocacy")))
     if actor.role in (Role.HEAD_OFFICE, Role.REGION_MANAGER):
         items.insert(2, (_("Dashboard"), reverse("analytics:dashboard")))
         items.append((_("Closed loop"), reverse("cases:measures")))
