@@ -221,7 +221,7 @@ def compare(outcome: str, promoters: Rate, detractors: Rate) -> Comparison:
 def reading(comparison: Comparison) -> str:
     """The comparison in one plain sentence for the page, with its 95% interval and whether chance could explain it."""
     values = {
-        "outcome": comparison.label.lower(),
+        "outcome": comparison.label,  # not lower-cased: German nouns keep their capital
         "promoters": comparison.promoters.shown,
         "detractors": comparison.detractors.shown,
     }

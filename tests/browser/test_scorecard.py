@@ -22,7 +22,7 @@ def test_region_manager_opens_the_scorecard_and_downloads_the_xlsx(world, live_s
     units = page.locator("#scorecard-units tbody tr")
     assert units.count() == 2
     assert units.nth(0).locator("td").first.inner_text() == "Dealer A"
-    assert "too uncertain to rank (1 answers; at least 30 needed)" in units.nth(0).inner_text()
+    assert "too uncertain to rank (1 answer; at least 30 needed)" in units.nth(0).inner_text()
     screenshot(page, "scorecard-region")
 
     with page.expect_download() as download_info:

@@ -101,7 +101,7 @@ def test_reading_of_a_clear_gap_and_of_the_edge_cases():
                               "-8.8 to +18.8 points).")
     nobody = compare("service", wilson(4, 50), wilson(0, 0))
     assert nobody.difference is None and nobody.p_value is None
-    assert reading(nobody) == "Not enough customers in both groups to compare: serviced at a brand dealer."
+    assert reading(nobody) == "Not enough customers in both groups to compare: Serviced at a brand dealer."
 
 
 def test_the_default_period_ends_the_longest_window_before_today():
