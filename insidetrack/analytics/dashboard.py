@@ -18,6 +18,7 @@ from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from insidetrack.core import clock
 from insidetrack.core.actor import Actor
 from insidetrack.core.errors import ValidationFailed
 from insidetrack.journeys.models import Touchpoint
@@ -38,13 +39,26 @@ DIMENSIONS = ("stage", "touchpoint", "region", "dealer", "model", "channel", "qu
 _BANDS = {"detractors": Sum("detractors"), "passives": Sum("passives"), "promoters": Sum("promoters")}
 
 
-def _month(value: dt.date) -> dt.date:
-    return value.replace(day=1)
+def parse_month(query: Mapping[str, str], name: str) -> dt.date | None:
+    """The month in ``query[name]`` (``YYYY-MM``) as its first day, None when absent; malformed: ValidationFailed."""
+    raw = (query.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(f"{raw}-01")
+    except ValueError as exc:
+        raise ValidationFailed(_("%(name)s must be a month like 2026-06, not %(value)s.")
+                               % {"name": name, "value": raw[:20]}, field=name) from exc
 
 
-def _add_months(month: dt.date, months: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
+def add_counts(estimates: Iterable[NpsEstimate]) -> NpsEstimate:
+    """The estimate of groups taken together (months into a quarter, touchpoints into a stage, ...)."""
+    detractors = passives = promoters = 0
+    for estimate in estimates:
+        detractors += estimate.detractors
+        passives += estimate.passives
+        promoters += estimate.promoters
+    return NpsEstimate(detractors, passives, promoters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,24 +75,15 @@ class DashboardFilters:
 
     @classmethod
     def default(cls, *, today: dt.date) -> DashboardFilters:
-        last = _month(today)
-        return cls(first_month=_add_months(last, 1 - DEFAULT_MONTHS), last_month=last)
+        last = clock.first_of_month(today)
+        return cls(first_month=clock.add_months(last, 1 - DEFAULT_MONTHS), last_month=last)
 
     @classmethod
     def from_query(cls, query: Mapping[str, str], *, today: dt.date) -> DashboardFilters:
         """Parse ``from``/``to`` (``YYYY-MM``) and the codes; a malformed month raises ValidationFailed naming it."""
         default = cls.default(today=today)
-        months = {}
-        for name, fallback in (("from", default.first_month), ("to", default.last_month)):
-            raw = (query.get(name) or "").strip()
-            if not raw:
-                months[name] = fallback
-                continue
-            try:
-                months[name] = dt.date.fromisoformat(f"{raw}-01")
-            except ValueError as exc:
-                raise ValidationFailed(_("%(name)s must be a month like 2026-06, not %(value)s.")
-                                       % {"name": name, "value": raw[:20]}, field=name) from exc
+        months = {"from": parse_month(query, "from") or default.first_month,
+                  "to": parse_month(query, "to") or default.last_month}
         if months["from"] > months["to"]:
             raise ValidationFailed(_("The period starts after it ends."), field="from")
         return cls(first_month=months["from"], last_month=months["to"],
@@ -91,12 +96,22 @@ class DashboardFilters:
         months, month = [], self.first_month
         while month <= self.last_month:
             months.append(month)
-            month = _add_months(month, 1)
+            month = clock.add_months(month, 1)
         return months
 
     @property
     def first_day(self) -> dt.date:
         return self.first_month
+
+    @property
+    def since(self) -> dt.datetime:
+        """The period's first instant, in UTC as the rollups count months."""
+        return clock.month_start_utc(self.first_month)
+
+    @property
+    def until(self) -> dt.datetime:
+        """The first instant after the period, in UTC."""
+        return clock.month_start_utc(clock.add_months(self.last_month, 1))
 
     @property
     def last_day(self) -> dt.date:
@@ -112,8 +127,8 @@ class DashboardFilters:
     def previous_period(self) -> DashboardFilters:
         """The same number of months just before, for "compared with the previous period"."""
         length = len(self.months)
-        return replace(self, first_month=_add_months(self.first_month, -length),
-                       last_month=_add_months(self.first_month, -1))
+        return replace(self, first_month=clock.add_months(self.first_month, -length),
+                       last_month=clock.add_months(self.first_month, -1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,9 +195,7 @@ def nps_total(*, actor: Actor, filters: DashboardFilters) -> NpsEstimate:
 
 def total_of(rows: Iterable[Row]) -> NpsEstimate:
     """The sum of rows that partition a total (the months of a trend, say)."""
-    rows = list(rows)
-    return NpsEstimate(sum(r.estimate.detractors for r in rows), sum(r.estimate.passives for r in rows),
-                       sum(r.estimate.promoters for r in rows))
+    return add_counts(row.estimate for row in rows)
 
 
 def _grouped(actor: Actor, filters: DashboardFilters, column: str) -> dict[object, NpsEstimate]:
@@ -209,19 +222,16 @@ def nps_breakdown(*, actor: Actor, filters: DashboardFilters, by: str) -> list[R
     if by == "month":
         return nps_trend(actor=actor, filters=filters)
     if by == "quarter":
-        quarters: dict[str, list[int]] = {}
+        quarters: dict[str, list[NpsEstimate]] = {}
         for month, estimate in _grouped(actor, filters, "month").items():
-            key = f"{month.year} Q{(month.month - 1) // 3 + 1}"
-            counts = quarters.setdefault(key, [0, 0, 0])
-            for index, value in enumerate((estimate.detractors, estimate.passives, estimate.promoters)):
-                counts[index] += value
+            quarters.setdefault(f"{month.year} Q{(month.month - 1) // 3 + 1}", []).append(estimate)
         rows = []
-        for key, counts in sorted(quarters.items()):
+        for key, estimates in sorted(quarters.items()):
             year, quarter = int(key[:4]), int(key[-1])
             first = dt.date(year, 3 * quarter - 2, 1)
             period = {"from": f"{max(first, filters.first_month):%Y-%m}",
-                      "to": f"{min(_add_months(first, 2), filters.last_month):%Y-%m}"}
-            rows.append(Row(key=key, label=key, estimate=NpsEstimate(*counts), drill=filters.as_query(**period)))
+                      "to": f"{min(clock.add_months(first, 2), filters.last_month):%Y-%m}"}
+            rows.append(Row(key=key, label=key, estimate=add_counts(estimates), drill=filters.as_query(**period)))
         return rows
     if by in ("touchpoint", "stage"):
         by_touchpoint = _grouped(actor, filters, "touchpoint_id")
@@ -229,14 +239,11 @@ def nps_breakdown(*, actor: Actor, filters: DashboardFilters, by: str) -> list[R
         if by == "touchpoint":
             return [Row(key=t.code, label=t.display_name(), estimate=by_touchpoint[t.pk],
                         drill=filters.as_query(touchpoint=t.code)) for t in touchpoints]
-        stages: dict[int, tuple[object, list[int]]] = {}
+        stages: dict[int, tuple[object, list[NpsEstimate]]] = {}
         for t in touchpoints:
-            _stage, counts = stages.setdefault(t.stage_id, (t.stage, [0, 0, 0]))
-            estimate = by_touchpoint[t.pk]
-            for index, value in enumerate((estimate.detractors, estimate.passives, estimate.promoters)):
-                counts[index] += value
-        return [Row(key=stage.code, label=stage.display_name(), estimate=NpsEstimate(*counts), drill=filters.as_query())
-                for stage, counts in stages.values()]
+            stages.setdefault(t.stage_id, (t.stage, []))[1].append(by_touchpoint[t.pk])
+        return [Row(key=stage.code, label=stage.display_name(), estimate=add_counts(estimates),
+                    drill=filters.as_query()) for stage, estimates in stages.values()]
     if by == "model":
         return _sorted(Row(key=model, label=model or _("(no model)"), estimate=estimate,
                            drill=filters.as_query(model=model) if model else filters.as_query())
@@ -251,14 +258,11 @@ def nps_breakdown(*, actor: Actor, filters: DashboardFilters, by: str) -> list[R
     if by == "dealer":
         return _sorted(Row(key=dealers[pk].code, label=dealers[pk].name, estimate=estimate,
                            drill=filters.as_query(dealer=dealers[pk].code)) for pk, estimate in by_dealer.items())
-    regions: dict[int, tuple[object, list[int]]] = {}
+    regions: dict[int, tuple[object, list[NpsEstimate]]] = {}
     for pk, estimate in by_dealer.items():
-        region = dealers[pk].region
-        _region, counts = regions.setdefault(region.pk, (region, [0, 0, 0]))
-        for index, value in enumerate((estimate.detractors, estimate.passives, estimate.promoters)):
-            counts[index] += value
-    return _sorted(Row(key=region.code, label=region.name, estimate=NpsEstimate(*counts),
-                       drill=filters.as_query(region=region.code)) for region, counts in regions.values())
+        regions.setdefault(dealers[pk].region_id, (dealers[pk].region, []))[1].append(estimate)
+    return _sorted(Row(key=region.code, label=region.name, estimate=add_counts(estimates),
+                       drill=filters.as_query(region=region.code)) for region, estimates in regions.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,8 +320,8 @@ def funnel(*, actor: Actor, filters: DashboardFilters) -> Funnel:
     filters = replace(filters, dealer="")
     by_dealer = _grouped(actor, filters, "dealer_id")
     dealers = {d.pk: d for d in Dealer.objects.filter(pk__in=by_dealer)}
-    totals = [sum(getattr(e, band) for e in by_dealer.values()) for band in ("detractors", "passives", "promoters")]
-    network = NpsEstimate(*totals)
+    network = add_counts(by_dealer.values())
+    totals = network.counts
     keys = sorted(by_dealer, key=lambda pk: dealers[pk].name)
     counts = [(by_dealer[pk].detractors, by_dealer[pk].passives, by_dealer[pk].promoters) for pk in keys]
     differences = [statistics.nps_against_rest(dealer=c, network=totals) if network.n else None for c in counts]
@@ -411,18 +415,13 @@ def response_rate(*, actor: Actor, filters: DashboardFilters) -> PeriodRate:
     says so)."""
     from django.db.models import Count, Q
 
-    from insidetrack.surveys.models import Invitation, InvitationStatus, Purpose
+    from insidetrack.surveys.models import InvitationStatus, Purpose
 
-    start = dt.datetime.combine(filters.first_day, dt.time(), tzinfo=dt.UTC)
-    end = dt.datetime.combine(filters.last_day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-    invitations = Invitation.objects.visible_to(actor).filter(purpose=Purpose.SURVEY, sent_at__gte=start,
-                                                               sent_at__lt=end)
-    if filters.region:
-        invitations = invitations.filter(dealer__region__code=filters.region)
-    if filters.dealer:
-        invitations = invitations.filter(dealer__code=filters.dealer)
-    if filters.touchpoint:
-        invitations = invitations.filter(touchpoint__code=filters.touchpoint)
+    from .response_rates import RateFilters, filtered_invitations
+
+    invitations = filtered_invitations(actor, RateFilters(
+        region=filters.region, dealer=filters.dealer, touchpoint=filters.touchpoint,
+    )).filter(purpose=Purpose.SURVEY, sent_at__gte=filters.since, sent_at__lt=filters.until)
     if filters.channel:
         invitations = invitations.filter(channel=filters.channel)
     counts = invitations.aggregate(sent=Count("pk"), answered=Count("pk", filter=Q(status=InvitationStatus.ANSWERED)))

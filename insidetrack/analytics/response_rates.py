@@ -162,7 +162,8 @@ def _rates(sent: int, opened: int, answered: int, *, with_counts: bool) -> dict[
     }
 
 
-def _filtered(actor: Actor, filters: RateFilters) -> QuerySet[Invitation]:
+def filtered_invitations(actor: Actor, filters: RateFilters) -> QuerySet[Invitation]:
+    """The invitations behind rates: the viewer's own (staff only), narrowed by region, dealer and touchpoint codes."""
     invitations = Invitation.objects.visible_to(actor)
     if not (actor.is_system or actor.is_staff_role):
         # An owner may see their own invitations, but rates are a staff figure: one person's "rate" means nothing.
@@ -177,7 +178,7 @@ def _filtered(actor: Actor, filters: RateFilters) -> QuerySet[Invitation]:
 
 
 def _sent(actor: Actor, filters: RateFilters, period: RatePeriod) -> QuerySet[Invitation]:
-    return _filtered(actor, filters).filter(sent_at__gte=period.since, sent_at__lt=period.until)
+    return filtered_invitations(actor, filters).filter(sent_at__gte=period.since, sent_at__lt=period.until)
 
 
 def _week_of(value: datetime) -> date:
@@ -259,7 +260,7 @@ def skip_reasons(*, actor: Actor, filters: RateFilters, period: RatePeriod) -> l
     if not skipped_visible(actor):
         return None
     rows = (
-        _filtered(actor, filters)
+        filtered_invitations(actor, filters)
         .filter(status=InvitationStatus.SKIPPED, scheduled_for__gte=period.since, scheduled_for__lt=period.until)
         .values("skip_reason").annotate(count=Count("pk")).order_by("-count", "skip_reason")
     )

@@ -363,16 +363,6 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
 
 
-def _first_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _months_later(day: dt.date, months: int) -> dt.date:
-    """The first of the month ``months`` after ``day``'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def rollups_rebuild(*, since: dt.date | None = None, now: dt.datetime | None = None,
                     chunk_months: int = REBUILD_CHUNK_MONTHS,
                     on_progress: Callable[[int, int], None] | None = None) -> RebuildReport:
@@ -389,16 +379,16 @@ def rollups_rebuild(*, since: dt.date | None = None, now: dt.datetime | None = N
         raise ValueError("chunk_months must be at least 1")
     now = now or clock.now()
     report = RebuildReport()
-    span = _day_range(_first_of_month(since) if since is not None else None)
+    span = _day_range(clock.first_of_month(since) if since is not None else None)
     if span is None:
         return report
-    first = _first_of_month(span[0])
+    first = clock.first_of_month(span[0])
     report.first_day, report.last_day = first, span[1]
     total = (span[1] - first).days + 1
     t = _tables()
     start = first
     while start <= span[1]:
-        end = _months_later(start, chunk_months)
+        end = clock.add_months(start, chunk_months)
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(f"LOCK TABLE {t['receipts']} IN SHARE ROW EXCLUSIVE MODE")

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from insidetrack.cases.models import Case
 from insidetrack.cases.policies import AWAITING_CONTACT, OPEN_STATUSES, UNRESOLVED, CaseKind
+from insidetrack.core import clock
 from insidetrack.core.actor import Actor
 from insidetrack.core.errors import NotFound, PermissionDenied
 from insidetrack.journeys.models import Theme
@@ -92,11 +93,6 @@ class Subject:
         return (self.kind, self.code)
 
 
-def _add_months(month: dt.date, months: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 @dataclass(frozen=True, slots=True)
 class ScorecardPeriod:
     """The months of the NPS, closed-loop and theme figures, and the ISO weeks of the response rates."""
@@ -107,7 +103,7 @@ class ScorecardPeriod:
     @classmethod
     def default(cls, *, now: dt.datetime) -> ScorecardPeriod:
         last = now.astimezone(dt.UTC).date().replace(day=1)
-        return cls(filters=DashboardFilters(first_month=_add_months(last, 1 - DEFAULT_MONTHS), last_month=last),
+        return cls(filters=DashboardFilters(first_month=clock.add_months(last, 1 - DEFAULT_MONTHS), last_month=last),
                    weeks=rate_period(RATE_WEEKS, now=now))
 
     @classmethod
@@ -122,12 +118,12 @@ class ScorecardPeriod:
 
     @property
     def since(self) -> dt.datetime:
-        return dt.datetime.combine(self.filters.first_month, dt.time.min, tzinfo=dt.UTC)
+        return self.filters.since
 
     @property
     def until(self) -> dt.datetime:
         """The first instant after the period (the rollups' months are UTC months)."""
-        return dt.datetime.combine(_add_months(self.filters.last_month, 1), dt.time.min, tzinfo=dt.UTC)
+        return self.filters.until
 
     @property
     def label(self) -> str:
@@ -289,7 +285,7 @@ def _nps_section(actor: Actor, subject: Subject, period: ScorecardPeriod) -> Nps
     overall = nps_total(actor=actor, filters=filters)
     previous = nps_total(actor=actor, filters=filters.previous_period())
     trend = nps_trend(actor=actor, filters=replace(
-        filters, first_month=_add_months(filters.last_month, 1 - TREND_MONTHS)))
+        filters, first_month=clock.add_months(filters.last_month, 1 - TREND_MONTHS)))
     unit_kind = {SubjectKind.BRAND: SubjectKind.REGION, SubjectKind.REGION: SubjectKind.DEALER}.get(subject.kind, "")
     return NpsSection(
         overall=overall, previous=previous,

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from insidetrack.core import clock
 from insidetrack.core.decorators import staff_role_required
+from insidetrack.core.errors import ValidationFailed
 from insidetrack.journeys.selectors import touchpoints_for
 from insidetrack.network.selectors import dealers_visible_to, regions_visible_to, scores_visible_to
 from insidetrack.surveys.selectors import response_list
 
 from . import response_rates, selectors
+from .dashboard import parse_month
 
 PERIODS = (30, 90, 365)
 
@@ -79,22 +80,14 @@ def _scope_name(request: HttpRequest) -> str:
 
 
 def _month_bounds(request: HttpRequest) -> tuple[datetime | None, datetime | None, str]:
-    """``from``/``to`` months (YYYY-MM, as the dashboard links them) as UTC bounds, the way the rollups count days;
+    """``from``/``to`` months (YYYY-MM, as the dashboard links them) as UTC bounds, the way the rollups count months;
     a malformed month is reported and ignored rather than silently widening or narrowing the list."""
-    bounds: list[datetime | None] = []
-    error = ""
-    for name in ("from", "to"):
-        raw = request.GET.get(name, "").strip()
-        month = None
-        if raw:
-            try:
-                month = date.fromisoformat(f"{raw}-01")
-            except ValueError:
-                error = _("%(name)s must be a month like 2026-06, not %(value)s.") % {"name": name, "value": raw[:20]}
-        if month is not None and name == "to":
-            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        bounds.append(datetime.combine(month, time(), tzinfo=UTC) if month else None)
-    return bounds[0], bounds[1], error
+    try:
+        first, last = parse_month(request.GET, "from"), parse_month(request.GET, "to")
+    except ValidationFailed as exc:
+        return None, None, str(exc)
+    return (clock.month_start_utc(first) if first else None,
+            clock.month_start_utc(clock.add_months(last, 1)) if last else None, "")
 
 
 @staff_role_required
