@@ -70,6 +70,17 @@ def world(db) -> World:
         Goodwill.objects.create(case=case, description="Valet", amount=50, status="approved",
                                 requested_at=case.opened_at)
 
+    # The text analysis of each response and a head-office label of it, so the verbatim models are walked too.
+    from insidetrack.verbatims.models import VerbatimAnalysis, VerbatimLabel
+
+    for response in Response.objects.all():
+        VerbatimAnalysis.objects.create(
+            response=response, brand_id=response.brand_id, dealer_id=response.dealer_id,
+            touchpoint_id=response.touchpoint_id, submitted_at=response.submitted_at, language=response.language,
+            sentiment="positive" if response.score >= 9 else "negative", analysed_at=response.submitted_at)
+        VerbatimLabel.objects.create(response=response, brand_id=response.brand_id, dealer_id=response.dealer_id,
+                                     sentiment="neutral", labelled_at=response.submitted_at)
+
     def member(key: str, role: Role, **scope) -> Actor:
         user = UserFactory(email=f"{key}@example.com")
         membership = Membership.objects.create(user=user, role=role, brand=brand, **scope)

@@ -17,6 +17,7 @@ from insidetrack.journeys.api import router as journeys_router
 from insidetrack.network.api import router as network_router
 from insidetrack.surveys.api import router as surveys_router
 from insidetrack.surveys.api_events import router as events_router
+from insidetrack.verbatims.api import router as verbatims_router
 
 api = NinjaAPI(
     title="Inside Track API",
@@ -54,3 +55,4 @@ api.add_router("/events", events_router, tags=["events"])
 api.add_router("/cases", cases_router, tags=["cases"])
 api.add_router("/analytics", analytics_router, tags=["analytics"])
 api.add_router("/analytics/advocacy", advocacy_router, tags=["analytics"])
+api.add_router("/verbatims", verbatims_router, tags=["verbatims"])

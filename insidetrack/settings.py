@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "insidetrack.journeys",
     "insidetrack.surveys",
     "insidetrack.cases",
+    "insidetrack.verbatims",
     "insidetrack.analytics",
     "insidetrack.portal",
     "insidetrack.demo",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("membership/", account_views.switch_membership, name="switch-membership"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("overview/themes/", include("insidetrack.verbatims.urls")),
     path("overview/", include("insidetrack.analytics.urls")),
     path("customers/", include("insidetrack.customers.urls")),
     path("cases/", include("insidetrack.cases.urls")),

@@ -47,7 +47,7 @@ DEALER_ROLES = ["dealer_principal", "dealer_staff"]
 SKIPPED_PREFIXES = ("admin/", "static/", "i18n/", "sign-out/", "s/", "anymail/", "api/v1/openapi.json")
 
 # Parameters named after something other than a model (add one here only if the generic lookup below cannot find it).
-PARAMETER_MODELS: dict[str, str] = {"region_code": "region", "dealer_code": "dealer"}
+PARAMETER_MODELS: dict[str, str] = {"region_code": "region", "dealer_code": "dealer", "code": "theme"}
 
 HIDDEN_SCORE, SHOWN_SCORE = 2, 9  # a detractor and a promoter: every NPS figure and band flips between the two
 
@@ -163,8 +163,8 @@ def build_url(route: Route, world) -> str:
         if row is None:
             raise AssertionError(f"No {model._meta.model_name} visible to dealer A to fill <{parameter}> in "
                                  f"/{route.route}: plant one in the `planted` fixture")
-        # A parameter named ``…_code`` takes the row's code (the scorecards' addresses), any other its primary key.
-        value = row.code if parameter.endswith("_code") else row.pk
+        # A parameter named ``code`` or ``…_code`` takes the row's code (scorecards, themes), any other its primary key.
+        value = row.code if parameter == "code" or parameter.endswith("_code") else row.pk
         url = re.sub(rf"<(?:\w+:)?{parameter}>", str(value), url, count=1)
     return "/" + url
 

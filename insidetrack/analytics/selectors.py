@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from insidetrack.cases.models import Case
 from insidetrack.cases.policies import AWAITING_CONTACT, OPEN_STATUSES, UNRESOLVED, CaseKind
 from insidetrack.core.actor import Actor
 from insidetrack.journeys.models import Touchpoint
+from insidetrack.surveys import selectors as survey_selectors
 from insidetrack.surveys.models import Invitation, InvitationStatus, Purpose, Response
 
 from .policies import NpsEstimate
@@ -155,3 +156,26 @@ def answered_on_time(*, actor: Actor, since: datetime, now: datetime) -> OnTime:
         .aggregate(due=Count("pk"), on_time=Count("pk", filter=Q(first_contact_at__lte=F("respond_by"))))
     )
     return OnTime(**counts)
+
+
+def response_list(*, actor: Actor, query: str = "", theme: str = "", sentiment: str = "", flag: str = "",
+                  **filters: object) -> QuerySet[Response]:
+    """The feedback list: ``insidetrack.surveys.selectors.response_list`` (scoping, its filters, ``shown_score`` only
+    where scores are visible) narrowed by what the text analysis found, each row with its analysis and themes.
+
+    ``query`` is a full-text search, ``theme`` a theme code, ``sentiment`` negative/neutral/positive and ``flag``
+    safety or incentive (incentive for head office and regions only: PermissionDenied otherwise); see
+    ``insidetrack.verbatims.selectors.verbatim_filter``. Bad input raises ValidationFailed. The list stays newest
+    first, searched or not, so paging through it is stable. Rows carry ``analysis`` (missing for a verbatim not
+    analysed yet) with its ``theme_links`` prefetched: one query more per page, whatever the page's length.
+    """
+    from insidetrack.verbatims.models import VerbatimTheme
+    from insidetrack.verbatims.selectors import verbatim_filter
+
+    responses = survey_selectors.response_list(actor=actor, **filters)
+    if query.strip() or theme or sentiment or flag:
+        matching = verbatim_filter(actor=actor, query=query, theme=theme, sentiment=sentiment, flag=flag)
+        responses = responses.filter(pk__in=matching.values("pk"))
+    return responses.select_related("analysis").prefetch_related(
+        Prefetch("analysis__theme_links",
+                 queryset=VerbatimTheme.objects.select_related("theme").order_by("-probability", "pk")))

@@ -13,7 +13,8 @@ from insidetrack.core.decorators import staff_role_required
 from insidetrack.core.errors import ValidationFailed
 from insidetrack.journeys.selectors import touchpoints_for
 from insidetrack.network.selectors import dealers_visible_to, regions_visible_to, scores_visible_to
-from insidetrack.surveys.selectors import response_list
+from insidetrack.verbatims.models import Sentiment
+from insidetrack.verbatims.selectors import FLAGS, SENTIMENTS, clean_query, incentive_visible_to, themes_for
 
 from . import response_rates, selectors
 from .dashboard import parse_month
@@ -95,9 +96,14 @@ def responses(request: HttpRequest) -> HttpResponse:
     """Every verbatim the viewer may see, newest first, filterable by touchpoint, dealer and (where scores are
     visible) score; the dashboard's drill-down adds months, region, model and channel, so the verbatims behind any
     figure are one click away. A dealer whose brand hides scores gets no score column and no score filter: filtering
-    by score would reveal the scores as surely as showing them, so a ``max_score`` in the address is ignored."""
+    by score would reveal the scores as surely as showing them, so a ``max_score`` in the address is ignored.
+
+    The text analysis adds a search (``q``), a theme, a sentiment and a flag filter, and shows each verbatim's
+    sentiment, themes and flags. The incentive-language flag is head office's and the regions': a dealer's
+    ``flag=incentive`` is ignored like their ``max_score``. A search too long to be one is reported and ignored."""
     actor = request.actor
     show_scores = scores_visible_to(actor)
+    show_incentive = incentive_visible_to(actor)
     touchpoint = request.GET.get("touchpoint", "")
     dealer = request.GET.get("dealer", "")
     max_score_raw = request.GET.get("max_score", "") if show_scores else ""
@@ -107,16 +113,30 @@ def responses(request: HttpRequest) -> HttpResponse:
     if error:
         since = until = None
         drill["from"] = drill["to"] = ""
-    page = Paginator(response_list(actor=actor, touchpoint=touchpoint, dealer_code=dealer, max_score=max_score,
-                                   since=since, until=until, region_code=drill["region"],
-                                   vehicle_model=drill["model"], channel=drill["channel"]),
-                     25).get_page(request.GET.get("page"))
+    words = {"q": request.GET.get("q", ""), "theme": request.GET.get("theme", "").strip()[:40],
+             "sentiment": request.GET.get("sentiment", ""), "flag": request.GET.get("flag", "")}
+    if words["sentiment"] not in SENTIMENTS:
+        words["sentiment"] = ""
+    if words["flag"] not in FLAGS or (words["flag"] == "incentive" and not show_incentive):
+        words["flag"] = ""
+    try:
+        words["q"] = clean_query(words["q"])
+    except ValidationFailed as exc:
+        error, words["q"] = str(exc), ""
+    page = Paginator(selectors.response_list(
+        actor=actor, query=words["q"], theme=words["theme"], sentiment=words["sentiment"], flag=words["flag"],
+        touchpoint=touchpoint, dealer_code=dealer, max_score=max_score, since=since, until=until,
+        region_code=drill["region"], vehicle_model=drill["model"], channel=drill["channel"]),
+        25).get_page(request.GET.get("page"))
     return render(request, "analytics/responses.html", {
         "page": page,
         "show_scores": show_scores,
+        "show_incentive": show_incentive,
         "touchpoints": touchpoints_for(actor),
         "dealers": dealers_visible_to(actor).order_by("name") if not actor.is_dealer else [],
-        "selected": {"touchpoint": touchpoint, "dealer": dealer, "max_score": max_score_raw},
+        "themes": themes_for(actor),
+        "sentiments": Sentiment.choices,
+        "selected": {"touchpoint": touchpoint, "dealer": dealer, "max_score": max_score_raw, **words},
         "drill": {key: value for key, value in drill.items() if value},
         "error": error,
     })

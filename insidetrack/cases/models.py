@@ -160,6 +160,12 @@ class Case(ScopedModel):
 
     root_cause = models.ForeignKey("journeys.Theme", on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="cases", verbose_name=_("root cause"))
+    suggested_root_cause = models.ForeignKey(
+        "journeys.Theme", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("suggested root cause"),
+        help_text=_("What the verbatim analysis read as the problem; the dealer confirms or corrects it."))
+    urgent_at = models.DateTimeField(_("flagged urgent at"), null=True, blank=True)
+    urgent_reason = models.CharField(_("why urgent"), max_length=200, blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
     follow_up_at = models.DateTimeField(_("follow-up at"), null=True, blank=True)
     follow_up_invitation = models.OneToOneField("surveys.Invitation", on_delete=models.SET_NULL, null=True,
@@ -194,6 +200,8 @@ class CaseEventKind(models.TextChoices):
     CALL = "call", _("Call logged")
     NOTE = "note", _("Note")
     ROOT_CAUSE = "root_cause", _("Root cause set")
+    ROOT_CAUSE_SUGGESTED = "root_cause_suggested", _("Root cause suggested by the verbatim analysis")
+    URGENT = "urgent", _("Flagged urgent")
     RESOLUTION = "resolution", _("Resolution recorded")
     ASSIGNED = "assigned", _("Assigned")
     GOODWILL_REQUESTED = "goodwill_requested", _("Goodwill requested")

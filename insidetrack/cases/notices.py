@@ -120,9 +120,14 @@ def _send(connection, *, to: str, language: str, kind: str, due: list[_Due], lin
         message.send()
 
 
-def send_notices(*, reminded: list[int], to_region: list[int], to_head_office: list[int]) -> int:
-    """One e-mail per recipient and kind of notice, listing the cases of that kind they need to act on."""
-    wanted = {*reminded, *to_region, *to_head_office}
+def send_notices(*, reminded: list[int], to_region: list[int], to_head_office: list[int],
+                 urgent: list[int] = ()) -> int:
+    """One e-mail per recipient and kind of notice, listing the cases of that kind they need to act on.
+
+    An urgent case (a safety or legal issue in the verbatim) goes at once to its dealer's people and to head office.
+    """
+    urgent = list(urgent)
+    wanted = {*reminded, *to_region, *to_head_office, *urgent}
     if not wanted:
         return 0
     due: dict[int, _Due] = {}
@@ -134,13 +139,17 @@ def send_notices(*, reminded: list[int], to_region: list[int], to_head_office: l
     digests: dict[tuple[str, str, str], list[_Due]] = defaultdict(list)
     steps = (("reminder", reminded, "dealer_id", services.dealer_recipients),
              ("region", to_region, "region_id", services.region_recipients),
-             ("head_office", to_head_office, "brand_id", services.head_office_recipients))
+             ("head_office", to_head_office, "brand_id", services.head_office_recipients),
+             ("urgent", urgent, "dealer_id", services.dealer_recipients),
+             ("urgent", urgent, "brand_id", services.head_office_recipients))
     for kind, pks, key, recipients_of in steps:
         items = [due[pk] for pk in pks if pk in due]
         recipients = recipients_of({getattr(item, key) for item in items})
         for item in items:
             for email, language in recipients.get(getattr(item, key), []):
-                digests[(kind, email, language)].append(item)
+                bucket = digests[(kind, email, language)]
+                if item not in bucket:  # an urgent case reaches someone once, whichever list found them
+                    bucket.append(item)
     # Only the cases some digest shows are loaded whole.
     shown = {item.pk for items in digests.values()
              for item in sorted(items, key=lambda i: (i.deadline, i.pk))[:DIGEST_LIMIT]}

@@ -90,9 +90,10 @@ def inbox_cases(*, actor: Actor, filters: InboxFilters, now: datetime, user_pk: 
         cases = cases.filter(assignee_id=user_pk) if user_pk else cases.none()
     if filters.escalated_only:
         cases = cases.filter(escalation_level__gt=0)
-    order = [F("deadline").asc(nulls_last=True), "opened_at", "pk"]
+    # A safety or legal issue comes first for everyone; managers then see what was escalated to them.
+    order = [F("urgent_at").desc(nulls_last=True), F("deadline").asc(nulls_last=True), "opened_at", "pk"]
     if not actor.is_dealer:
-        order.insert(0, "-escalation_level")
+        order.insert(1, "-escalation_level")
     return cases.order_by(*order)
 
 
@@ -125,7 +126,8 @@ def is_bulk_call(case: Case) -> bool:
 def case_get(*, actor: Actor, pk: int) -> Case:
     """One case the actor may see, or NotFound (a dealer never learns that another dealer's case exists)."""
     return (Case.objects.select_related("customer", "dealer", "dealer__region", "touchpoint", "playbook",
-                                        "response__touchpoint", "root_cause", "assignee", "follow_up_invitation")
+                                        "response__touchpoint", "root_cause", "suggested_root_cause", "assignee",
+                                        "follow_up_invitation")
             .get_visible(actor, pk=pk))
 
 

@@ -395,6 +395,59 @@ def case_set_root_cause(*, case_pk: int, actor: Actor, theme_code: str, now: dat
     return case
 
 
+@dataclass(frozen=True)
+class AnalysisReading:
+    """What the verbatim analysis read in a response, as the closed loop uses it (the cases app must not import the
+    analysis, which comes later)."""
+
+    response_pk: int
+    negative_theme_codes: tuple[str, ...] = ()
+    safety_phrases: tuple[str, ...] = ()
+
+
+@transaction.atomic
+def cases_apply_analysis(*, readings: Sequence[AnalysisReading], now: datetime | None = None) -> dict[str, int]:
+    """Offer the analysis' negative theme as each open case's suggested root cause, and flag safety issues urgent.
+
+    Idempotent: each case is claimed with a conditional update (no suggestion yet / not urgent yet), so the task
+    after analysis and the sweep that backs it up never write an event twice. The dealer still confirms the root
+    cause: a suggestion is what the words say, not what the dealer found.
+    """
+    now = now or clock.now()
+    by_response = {r.response_pk: r for r in readings if r.negative_theme_codes or r.safety_phrases}
+    if not by_response:
+        return {"suggested": 0, "urgent": 0}
+    cases = list(Case.objects.filter(response_id__in=by_response).filter(
+        Q(suggested_root_cause__isnull=True, root_cause__isnull=True) | Q(urgent_at__isnull=True))
+        .select_related("touchpoint"))
+    suggested = 0
+    urgent: list[int] = []
+    system = Actor.system()
+    for case in cases:
+        reading = by_response[case.response_id]
+        if reading.negative_theme_codes and case.suggested_root_cause_id is None and case.root_cause_id is None:
+            allowed = {t.code: t for t in root_causes_for(case)}
+            theme = next((allowed[c] for c in reading.negative_theme_codes if c in allowed), None)
+            if theme is not None and Case.objects.filter(
+                    pk=case.pk, suggested_root_cause__isnull=True, root_cause__isnull=True).update(
+                    suggested_root_cause=theme, updated_at=now):
+                _event(case, actor=system, kind=CaseEventKind.ROOT_CAUSE_SUGGESTED, at=now, detail=theme.name,
+                       data={"theme": theme.code})
+                suggested += 1
+        if reading.safety_phrases and case.urgent_at is None:
+            reason = str(_("Safety or legal issue: %(words)s") % {"words": ", ".join(reading.safety_phrases)})[:200]
+            if Case.objects.filter(pk=case.pk, urgent_at__isnull=True).update(
+                    urgent_at=now, urgent_reason=reason, updated_at=now):
+                _event(case, actor=system, kind=CaseEventKind.URGENT, at=now, detail=reason,
+                       data={"phrases": list(reading.safety_phrases)})
+                urgent.append(case.pk)
+    if urgent:
+        from . import tasks
+
+        enqueue_on_commit(tasks.send_case_notices, reminded=[], to_region=[], to_head_office=[], urgent=urgent)
+    return {"suggested": suggested, "urgent": len(urgent)}
+
+
 @transaction.atomic
 def case_record_resolution(*, case_pk: int, actor: Actor, text: str, now: datetime | None = None) -> Case:
     now = now or clock.now()

@@ -24,6 +24,8 @@ def route_response(response_pk: int, purpose: str) -> None:
 
 
 @shared_task(name="insidetrack.cases.tasks.send_case_notices")
-def send_case_notices(*, reminded: list[int], to_region: list[int], to_head_office: list[int]) -> int:
+def send_case_notices(*, reminded: list[int], to_region: list[int], to_head_office: list[int],
+                      urgent: list[int] | None = None) -> int:
     """E-mail the digests for what one sweep step claimed; returns how many e-mails went out."""
-    return notices.send_notices(reminded=reminded, to_region=to_region, to_head_office=to_head_office)
+    return notices.send_notices(reminded=reminded, to_region=to_region, to_head_office=to_head_office,
+                                urgent=urgent or [])

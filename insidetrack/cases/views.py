@@ -405,7 +405,9 @@ def _case_page(request: HttpRequest, case: Case, *, bound: dict | None = None, e
         "forms": {
             "call": form("call"),
             "note": form("note"),
-            "root_cause": form("root_cause", root_cause=case.root_cause.code if case.root_cause else ""),
+            # The verbatim analysis' reading pre-selects the root cause; the dealer confirms or corrects it.
+            "root_cause": form("root_cause", root_cause=(case.root_cause or case.suggested_root_cause).code
+                               if (case.root_cause or case.suggested_root_cause) else ""),
             "resolution": form("resolution", resolution=case.resolution),
             "goodwill": form("goodwill"),
             "assign": form("assign", assignee=str(case.assignee_id or "")),

@@ -17,7 +17,8 @@ def navigation_for(actor) -> list[tuple[str, str]]:
     if actor.role == Role.OWNER:
         return [(_("My overview"), reverse("portal:home"))]
     items = [(_("Overview"), reverse("home")), (_("Inbox"), reverse("cases:inbox")),
-             (_("Feedback"), reverse("analytics:responses")), (_("Customers"), reverse("customers:list")),
+             (_("Feedback"), reverse("analytics:responses")), (_("Themes"), reverse("verbatims:themes")),
+             (_("Customers"), reverse("customers:list")),
              (_("Response rates"), reverse("analytics:response_rates"))]
     items.append((_("Scorecard"), reverse("analytics:scorecard")))
     items.append((_("Advocacy"), reverse("analytics:advocacy")))

@@ -44,3 +44,33 @@ class PlantedResponse(models.Model):
 
     def __str__(self) -> str:
         return f"response {self.response_id} (scheme {self.scheme_id})"
+
+
+class PlantedProblem(models.Model):
+    """A product problem the generator made customers start writing about: ground truth for emerging themes."""
+
+    description = models.TextField()
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    dealer_codes = models.JSONField(default=list, help_text=_("The dealers whose customers were affected."))
+
+    class Meta:
+        verbose_name = _("planted emerging problem")
+        verbose_name_plural = _("planted emerging problems")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class PlantedProblemResponse(models.Model):
+    """A response whose verbatim the generator wrote about the planted problem (answer-level ground truth)."""
+
+    response = models.OneToOneField("surveys.Response", on_delete=models.CASCADE, related_name="planted_problem")
+    problem = models.ForeignKey(PlantedProblem, on_delete=models.CASCADE, related_name="responses")
+
+    class Meta:
+        verbose_name = _("response about a planted problem")
+        verbose_name_plural = _("responses about a planted problem")
+
+    def __str__(self) -> str:
+        return f"response {self.response_id} (problem {self.problem_id})"

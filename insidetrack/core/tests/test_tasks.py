@@ -104,5 +104,6 @@ def test_a_real_worker_on_redis_runs_the_beat_task(tmp_path):
     assert client.returncode == 0, client.stderr
     assert client.stdout.strip() == ("{'insidetrack.surveys.services.invitations_send_due': 0, "
                                      "'insidetrack.cases.tasks.cases_sweep': 0, "
+                                     "'insidetrack.verbatims.tasks.verbatims_sweep': 0, "
                                      "'insidetrack.analytics.tasks.rollups_sweep': 0, "
                                      "'insidetrack.analytics.tasks.scorecards_sweep': 0}")

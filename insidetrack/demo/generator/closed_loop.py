@@ -322,7 +322,7 @@ class LoopTables:
             "first_contact_at", "contacted_at", "in_progress_at", "resolved_at", "verified_at", "reopened_at",
             "closed_at", "reopen_count", "respond_reminded_at", "resolve_reminded_at", "escalation_level",
             "escalated_to_region_at", "escalated_to_head_office_at", "root_cause_id", "resolution", "follow_up_at",
-            "follow_up_invitation_id", "follow_up_score", "follow_up_answered_at", "updated_at"))
+            "follow_up_invitation_id", "follow_up_score", "follow_up_answered_at", "updated_at", "urgent_reason"))
         self.case_events = writer.register("case_events", CaseEvent, (
             "id", "case_id", "at", "kind", "actor_id", "actor_name", "from_status", "to_status", "detail", "data"))
         self.goodwill = writer.register("goodwill", Goodwill, (
@@ -835,4 +835,4 @@ class DealerLoop:
             sql(k.first_contact), sql(k.contacted), sql(k.in_progress), sql(k.resolved), sql(k.verified),
             sql(k.reopened), sql(k.closed), k.reopen_count, sql(k.respond_reminded), sql(k.resolve_reminded),
             k.level, sql(k.region_at), sql(k.head_office_at), k.root_cause, k.resolution, sql(k.follow_up_at),
-            k.follow_up_invitation, k.follow_up_score, sql(k.follow_up_answered), sql(k.updated)))
+            k.follow_up_invitation, k.follow_up_score, sql(k.follow_up_answered), sql(k.updated), ""))

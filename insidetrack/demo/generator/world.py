@@ -22,9 +22,10 @@ from django.db import connection, transaction
 
 from insidetrack.core.hashing import fingerprint
 from insidetrack.customers.models import Customer, DealType, Ownership, Vehicle
-from insidetrack.demo.models import PlantedResponse, PlantedScheme, Scheme
+from insidetrack.demo.models import PlantedProblem, PlantedProblemResponse, PlantedResponse, PlantedScheme, Scheme
 from insidetrack.demo.phrases import (
     compose_coached_verbatim,
+    compose_emerging_verbatim,
     compose_incentive_verbatim,
     compose_templated_verbatim,
     compose_verbatim,
@@ -36,6 +37,7 @@ from insidetrack.surveys.models import Invitation, OperationalEvent, Response
 
 from . import catalogue
 from .closed_loop import Answer, DealerLoop, LoopSettings, LoopTables, load_settings
+from .emerging import SCORE_CAP, ProblemPlan, plan_problem
 from .network import DealerPlan, SchemePlan, plan_network, plan_schemes
 from .people import AddressBook, NameBook, registration, vin
 from .scores import SERVICE_TOUCHPOINTS, ScoreModel
@@ -71,6 +73,20 @@ class PlantedDealer:
     responses: int
 
 
+@dataclass(frozen=True, slots=True)
+class PlantedEmergingProblem:
+    """The emerging problem as reported to the person who ran the generator: how many verbatims were written about
+    it, at how many dealers in which countries, in which languages."""
+
+    description: str
+    starts_on: str
+    ends_on: str
+    dealers: int
+    countries: tuple[str, ...]
+    responses: int
+    languages: dict[str, int]
+
+
 @dataclass(slots=True)
 class GenerationReport:
     """What was written, how long each phase took, and which dealers were given gaming schemes."""
@@ -81,6 +97,7 @@ class GenerationReport:
     counts: dict[str, int] = field(default_factory=dict)
     phases: dict[str, float] = field(default_factory=dict)
     planted: list[PlantedDealer] = field(default_factory=list)
+    emerging: PlantedEmergingProblem | None = None
     demo_dealer_code: str = catalogue.DEMO_DEALER_CODE
 
     @property
@@ -169,6 +186,11 @@ class _Context:
             "network_fingerprint", "device_fingerprint"))
         self.planted = writer.register("planted_responses", PlantedResponse, ("id", "response_id", "scheme_id"))
         self.planted_counts: dict[int, int] = {}
+        self.problem_responses = writer.register("planted_problem_responses", PlantedProblemResponse, (
+            "id", "response_id", "problem_id"))
+        self.problem: ProblemPlan | None = None  # set once the network is planned
+        self.problem_languages: dict[str, int] = {}
+        self.problem_dealers: dict[str, int] = {}
         self.loop = loop
         self.loop_tables = LoopTables(writer)  # after responses: cases point to them
 
@@ -203,6 +225,10 @@ class _DealerGenerator:
         self.tablet_device = f"tablet:{dealer.code}"
         self.staff_devices = [f"staff-device:{dealer.code}:{k}" for k in range(3)]
         self.schemes = dealer.schemes
+        problem = context.problem
+        self.problem = problem if problem is not None and dealer.code in problem.dealer_codes else None
+        # Its own stream, drawn only for answers the problem may touch, so the rest of the dealer's world is unchanged.
+        self.problem_rng = random.Random(f"insidetrack-demo:{context.seed}:{dealer.code}:emerging-problem")
         self.dealer_seed = int.from_bytes(dealer.code.encode()[:8].ljust(8, b"_"), "big") ^ context.seed
         self.substitute_addresses = self._substitute_addresses()
         self.last_household: tuple[str, str] | None = None
@@ -550,7 +576,7 @@ class _DealerGenerator:
                 sql(sent), sql(opened), sql(reminded), sql(submitted if answered else None),
                 sql(expires)))
             if answered:
-                _, opened_ts, score, verbatim, network, device, scheme, themes = answer
+                _, opened_ts, score, verbatim, network, device, scheme, themes, about_problem = answer
                 response_pk = self._take(c.responses)
                 c.responses.rows.append((
                     response_pk, c.brand_pk, d.pk, customer.pk, invitation_pk, c.touchpoints[touchpoint], model,
@@ -559,6 +585,10 @@ class _DealerGenerator:
                 if scheme is not None:
                     c.planted.rows.append((self._take(c.planted), response_pk, scheme.pk))
                     c.planted_counts[scheme.pk] = c.planted_counts.get(scheme.pk, 0) + 1
+                if about_problem and self.problem is not None:
+                    c.problem_responses.rows.append((self._take(c.problem_responses), response_pk, self.problem.pk))
+                    c.problem_languages[customer.language] = c.problem_languages.get(customer.language, 0) + 1
+                    c.problem_dealers[d.code] = c.problem_dealers.get(d.code, 0) + 1
                 self.loop.open(Answer(
                     response_pk=response_pk, customer_pk=customer.pk, touchpoint=touchpoint, score=score,
                     submitted=submitted, language=customer.language, channel=channel, contact_hash=contact_hash,
@@ -572,9 +602,9 @@ class _DealerGenerator:
 
     def _answer(self, customer: _Customer, touchpoint: str, day: int, sent: int, model: str,
                 tablet: SchemePlan | None, substitution: SchemePlan | None
-                ) -> tuple[int, int, int, str, str, str, SchemePlan | None, tuple[str, ...]] | None:
+                ) -> tuple[int, int, int, str, str, str, SchemePlan | None, tuple[str, ...], bool] | None:
         """Whether and how the invitation is answered: (submitted, opened, score, verbatim, network, device, scheme,
-        the verbatim's themes).
+        the verbatim's themes, whether it is about the planted problem).
 
         Honest answers come from the customer's own devices with a realistic delay; gamed ones carry the traces
         of their scheme. A response counts as planted only if the scheme changed something observable: the score,
@@ -602,7 +632,8 @@ class _DealerGenerator:
                 verbatim = ""
             network = c.shared_hash(self.dealer_network if rng.random() < 0.85 else self._carrier())
             device = c.shared_hash(rng.choice(self.staff_devices))
-            return submitted, submitted - self._between(40, 240), score, verbatim, network, device, substitution, ()
+            return (submitted, submitted - self._between(40, 240), score, verbatim, network, device, substitution, (),
+                    False)
         if tablet is not None:
             submitted = sent + self._between(90, 600)
             score = latent
@@ -612,7 +643,7 @@ class _DealerGenerator:
                         if rng.random() < 0.8 else "")
             network = c.shared_hash(self.dealer_network)
             device = c.shared_hash(self.tablet_device)
-            return submitted, sent + self._between(20, 80), score, verbatim, network, device, tablet, ()
+            return submitted, sent + self._between(20, 80), score, verbatim, network, device, tablet, (), False
         probability = (c.rates[touchpoint] * d.response_factor * customer.propensity
                        * catalogue.ANSWER_PROPENSITY[latent] / c.scores.propensity_norm[touchpoint])
         boosted = probability
@@ -672,7 +703,16 @@ class _DealerGenerator:
         network, device = self._customer_fingerprints(customer, touchpoint)
         if scheme is not None and score == latent and kind == "organic" and answered_honestly and not pushed:
             scheme = None  # the scheme touched this customer but left no trace in the answer
-        return submitted, opened, score, verbatim, network, device, scheme, themes
+        about_problem = False
+        if self.problem is not None and scheme is None and kind == "organic":
+            share = self.problem.share(dealer_code=d.code, day=day, touchpoint=touchpoint, model=model)
+            problem_rng = self.problem_rng
+            if share and problem_rng.random() < share:
+                about_problem = True
+                composed = compose_emerging_verbatim(problem_rng, language=language, model=model)
+                verbatim, themes = composed.text, composed.themes
+                score = min(score, SCORE_CAP[int(problem_rng.random() * len(SCORE_CAP))])
+        return submitted, opened, score, verbatim, network, device, scheme, themes, about_problem
 
     def _delay(self) -> int:
         """Seconds from invitation to answer: many within the hour, most within a day, a tail after the reminder."""
@@ -881,6 +921,14 @@ def generate(*, seed: int = 7, scale: float = 1.0, end: dt.date | None = None,
             dealer_code=dealer.code, dealer_name=dealer.name, scheme=plan.scheme,
             starts_on=calendar.date_string(plan.start_day), ends_on=calendar.date_string(plan.end_day - 1),
             intensity=plan.intensity, responses=context.planted_counts.get(plan.pk, 0)))
+    problem = context.problem
+    if problem is not None:
+        report.emerging = PlantedEmergingProblem(
+            description=problem.description, starts_on=calendar.date_string(problem.start_day),
+            ends_on=calendar.date_string(problem.end_day - 1), dealers=len(context.problem_dealers),
+            countries=tuple(sorted({d.country for d in dealers if d.code in context.problem_dealers})),
+            responses=sum(context.problem_dealers.values()),
+            languages=dict(sorted(context.problem_languages.items())))
     return report
 
 
@@ -895,6 +943,8 @@ class _NetworkTables:
             "opening_hours", "email_domain", "is_active"))
         self.schemes = writer.register("planted_schemes", PlantedScheme, (
             "id", "dealer_id", "scheme", "starts_on", "ends_on", "intensity", "description"))
+        self.problems = writer.register("planted_problems", PlantedProblem, (
+            "id", "description", "starts_on", "ends_on", "dealer_codes"))
 
 
 def _write_network(tables: _NetworkTables, rng: random.Random, brand: Brand, scale: float, total_customers: int,
@@ -928,6 +978,13 @@ def _write_network(tables: _NetworkTables, rng: random.Random, brand: Brand, sca
                 plan.pk, dealer.pk, plan.scheme, context.calendar.date_string(plan.start_day),
                 context.calendar.date_string(plan.end_day - 1), plan.intensity, plan.description))
             schemes.append((dealer, plan))
+    problem = plan_problem(seed=context.seed, dealers=dealers, scale=scale)
+    problem.pk = tables.problems.next_pk
+    tables.problems.next_pk += 1
+    writer.add(tables.problems, (
+        problem.pk, problem.description, context.calendar.date_string(problem.start_day),
+        context.calendar.date_string(problem.end_day - 1), json.dumps(sorted(problem.dealer_codes))))
+    context.problem = problem
     writer.flush()
     return dealers, schemes
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from . import de, en, fr
+from . import de, emerging, en, fr
 from .base import LANGUAGES, THEMES, TOUCHPOINT_GROUP, TOUCHPOINT_THEMES, TOUCHPOINTS, Bank, Verbatim
 
 BANKS: Mapping[str, Bank] = {"en": en.BANK, "de": de.BANK, "fr": fr.BANK}
@@ -433,6 +433,36 @@ def compose_coached_verbatim(
     if mention_tone == "negative":
         tone = {"positive": "mixed", "neutral": "negative"}.get(tone, tone)
     return Verbatim(text=text, themes=themes, sentiment=tone, kind="coached")
+
+
+def compose_emerging_verbatim(rng: random.Random, *, language: str, model: str = "") -> Verbatim:
+    """Compose a complaint about the planted emerging problem (see ``phrases.emerging``).
+
+    The same noise as genuine answers (frames, lower case, typos) so that nothing but the words sets these texts
+    apart. Ground truth: no theme of the taxonomy, negative, organic (a real customer, not a gamed answer).
+    """
+    if language not in BANKS:
+        raise ValueError(f"unknown language {language!r}; expected one of {LANGUAGES}")
+    bank = BANKS[language]
+    rand = rng.random
+    body = _pick(emerging.COMPLAINTS[language], rand)
+    r = rand()
+    if r < 0.2:
+        text = _pick(bank.openers["negative"], rand) + " " + _cap(body)
+    elif r < 0.35:
+        lead_in = _pick(bank.lead_ins["negative"], rand)
+        starts_sentence = lead_in.endswith(". ") or (bank.capitalise_after_colon and lead_in.endswith(": "))
+        text = lead_in + (_cap(body) if starts_sentence else body)
+    else:
+        text = _cap(body)
+    text += "!" if rand() < 0.12 else "."
+    if rand() < 0.55:
+        text += " " + _pick(emerging.FOLLOW_UPS[language], rand)
+    if rand() < 0.2:
+        text += " " + _pick(bank.closers["negative"], rand)
+    text = _substitute(text, bank, model, "", 0, rand)
+    return Verbatim(text=_style(text, "negative", rand, LOWER_RATE, TYPO_RATE), themes=(), sentiment="negative",
+                    kind="organic")
 
 
 def _splitmix64(x: int) -> int:

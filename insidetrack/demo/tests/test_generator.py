@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, F, Q
 from django.test import override_settings
+from rich.console import Console
 
 from insidetrack.accounts.models import Membership, User
 from insidetrack.cases import policies
@@ -29,14 +30,19 @@ from insidetrack.demo.generator import DEMO_PASSWORD, GenerationError, generate,
 from insidetrack.demo.generator.catalogue import DEMO_DEALER_CODE
 from insidetrack.demo.generator.closed_loop import RESOLUTIONS, Answer, DealerLoop, LoopTables, load_settings
 from insidetrack.demo.generator.closed_loop import SECOND_RESOLUTIONS as SECOND
+from insidetrack.demo.generator.emerging import AFFECTED_MODELS, AFFECTED_TOUCHPOINTS, PROBLEM_DAYS
 from insidetrack.demo.generator.network import plan_network
 from insidetrack.demo.generator.people import NameBook
 from insidetrack.demo.generator.timeline import Calendar
 from insidetrack.demo.generator.writer import BulkWriter
-from insidetrack.demo.models import PlantedResponse, PlantedScheme, Scheme
+from insidetrack.demo.management.commands.demo import Command as DemoCommand
+from insidetrack.demo.models import PlantedProblem, PlantedProblemResponse, PlantedResponse, PlantedScheme, Scheme
 from insidetrack.journeys.models import Touchpoint
+from insidetrack.journeys.services import brand_setup
 from insidetrack.network.models import Dealer, Region
 from insidetrack.surveys.models import Invitation, InvitationStatus, OperationalEvent, Purpose, Response
+from insidetrack.verbatims.models import TrainedModel, VerbatimAnalysis
+from insidetrack.verbatims.services import MAX_SCORE_EXAMPLES
 
 from .conftest import DEMO_END, DEMO_SCALE, DEMO_SEED, FAST_HASHERS, DemoWorld
 
@@ -97,8 +103,11 @@ def world_digest() -> str:
     for row in Goodwill.objects.order_by("requested_at", "amount").values_list(
             "requested_at", "description", "amount", "status", "decided_at"):
         digest.update(repr(row).encode())
-    for model in (Customer, Vehicle, OperationalEvent, Invitation, PlantedResponse):
+    for model in (Customer, Vehicle, OperationalEvent, Invitation, PlantedResponse, PlantedProblemResponse):
         digest.update(f"{model.__name__}={model.objects.count()}".encode())
+    for row in PlantedProblemResponse.objects.order_by("response__dealer__code", "response__submitted_at").values_list(
+            "response__dealer__code", "response__submitted_at", "response__verbatim", "problem__dealer_codes"):
+        digest.update(repr(row).encode())
     return digest.hexdigest()
 
 
@@ -133,7 +142,8 @@ def test_vehicles_have_unique_vins_and_owners_in_step_with_ownership(demo_world:
 
 def test_foreign_keys_hold(demo_world: DemoWorld) -> None:
     tables = [m._meta.db_table for m in (Customer, Vehicle, Ownership, OperationalEvent, Invitation, Response,
-                                         PlantedResponse, PlantedScheme, Dealer)]
+                                         PlantedResponse, PlantedScheme, PlantedProblem, PlantedProblemResponse,
+                                         Dealer)]
     connection.check_constraints(table_names=tables)
 
 
@@ -397,6 +407,7 @@ def test_generating_twice_is_refused_and_reset_keeps_users_and_head_office(demo_
     assert User.objects.filter(username__endswith="@insidetrack.demo").count() == 5
     assert list(Membership.objects.values_list("user__username", flat=True)) == ["hq@insidetrack.demo"]
     assert not Customer.objects.exists() and not PlantedScheme.objects.exists() and not Region.objects.exists()
+    assert not PlantedProblem.objects.exists() and not PlantedProblemResponse.objects.exists()
     assert not Case.objects.exists() and not CaseEvent.objects.exists() and not Goodwill.objects.exists()
     # Head office's closed-loop policy and playbooks belong to the brand and stay.
     assert CasePolicy.objects.count() == 1 and Playbook.objects.count() == 3
@@ -411,6 +422,58 @@ def test_demo_command_without_serving_prints_the_sign_ins(demo_world: DemoWorld)
     for sign_in in demo_world.sign_ins:
         assert sign_in.email in text
     assert Membership.objects.filter(user__username__endswith="@insidetrack.demo").count() == 5
+
+
+# ---------------------------------------------------------------------------------------------- emerging problem
+
+CAMERA = {"en": "camera", "de": "kamera", "fr": "caméra"}
+
+
+def test_an_emerging_problem_rises_in_the_last_three_weeks_at_several_dealers(demo_world: DemoWorld) -> None:
+    start = DEMO_END - dt.timedelta(days=PROBLEM_DAYS)
+    problem = PlantedProblem.objects.get()
+    assert (problem.starts_on, problem.ends_on) == (start, DEMO_END - dt.timedelta(days=1))
+    rows = list(SURVEYS.filter(planted_problem__problem=problem).values_list(
+        "submitted_at", "dealer__code", "dealer__country", "language", "touchpoint__code", "vehicle_model", "score",
+        "verbatim"))
+    assert 20 <= len(rows) == demo_world.report.emerging.responses
+    assert all(start <= submitted.date() < DEMO_END for submitted, *_ in rows)
+    dealers = {row[1] for row in rows}
+    assert len(dealers) >= 2 and set(problem.dealer_codes) >= dealers
+    assert len({row[2] for row in rows}) >= 2 and {row[3] for row in rows} == {"en", "de", "fr"}
+    assert {row[4] for row in rows} <= AFFECTED_TOUCHPOINTS and {row[5] for row in rows} <= AFFECTED_MODELS
+    assert all(score <= 8 for *_, score, _verbatim in rows)  # the update left their car worse than before
+    assert sum(CAMERA[row[3]] in row[7].lower() for row in rows) >= 0.8 * len(rows)  # typos hit the word at times
+    weeks = Counter((submitted.date() - start).days // 7 for submitted, *_ in rows)
+    assert 1 <= weeks[0] < weeks[1] < weeks[2], weeks
+    # before the problem nobody mentions a camera, and in its weeks only the planted answers do
+    for language, word in CAMERA.items():
+        assert not SURVEYS.filter(language=language, verbatim__icontains=word, planted_problem__isnull=True).exists()
+
+
+def test_the_demo_report_lists_the_emerging_problem(demo_world: DemoWorld) -> None:
+    output = StringIO()
+    DemoCommand._print_report(Console(file=output, width=200), demo_world.report)
+    emerging = demo_world.report.emerging
+    assert (f"emerging problem (ground truth for emerging themes): {emerging.description}, "
+            f"{emerging.responses} verbatims, from {(DEMO_END - dt.timedelta(days=PROBLEM_DAYS)).isoformat()}"
+            in output.getvalue())
+
+
+def test_the_demo_trains_the_brands_model_and_analyses_every_verbatim(demo_world: DemoWorld) -> None:
+    output = StringIO()
+    DemoCommand._analyse(Console(file=output, width=200), brand_setup())
+    verbatims = Response.objects.exclude(verbatim="")
+    model = TrainedModel.objects.get(is_active=True)
+    scored = SURVEYS.exclude(verbatim="").count()
+    assert model.score_examples == min(MAX_SCORE_EXAMPLES, scored) and model.seed_examples > 0
+    assert VerbatimAnalysis.objects.count() == verbatims.count() > scored  # follow-up answers too
+    assert not verbatims.filter(analysis__isnull=True).exists()
+    assert VerbatimAnalysis.objects.filter(response__planted_problem__isnull=False).count() \
+        == demo_world.report.emerging.responses
+    text = output.getvalue()
+    assert f"{model.score_examples:,} score-labelled examples" in text
+    assert f"Analysed {verbatims.count():,} verbatims" in text
 
 
 # ---------------------------------------------------------------------------------------------- the closed loop

@@ -20,11 +20,13 @@ from insidetrack.demo.phrases import (
     TOUCHPOINTS,
     Verbatim,
     compose_coached_verbatim,
+    compose_emerging_verbatim,
     compose_incentive_verbatim,
     compose_templated_verbatim,
     compose_verbatim,
 )
 from insidetrack.demo.phrases.compose import typo
+from insidetrack.demo.phrases.emerging import COMPLAINTS, FOLLOW_UPS
 
 SENTIMENTS = {"negative", "neutral", "positive", "mixed"}
 BANDS = ((0, 3), (4, 6), (7, 8), (9, 10))
@@ -397,3 +399,54 @@ def test_invalid_arguments_are_rejected(kwargs, message):
             compose(random.Random(0), **kwargs)
     with pytest.raises(ValueError, match="language"):
         compose_templated_verbatim(random.Random(0), dealer_seed=1, language="it")
+
+
+# ---------------------------------------------------------------------------------------------- the emerging problem
+
+CAMERA = {"en": "camera", "de": "kamera", "fr": "caméra"}
+
+
+def test_emerging_phrases_exist_in_every_language_without_duplicates():
+    assert set(COMPLAINTS) == set(FOLLOW_UPS) == set(LANGUAGES)
+    every = []
+    for language in LANGUAGES:
+        complaints, follow_ups = COMPLAINTS[language], FOLLOW_UPS[language]
+        assert len(complaints) >= 10 and len(follow_ups) >= 8, language
+        assert len(set(complaints)) == len(complaints) and len(set(follow_ups)) == len(follow_ups), language
+        # every complaint names the camera, in the language's own word, so the problem is the same one
+        assert all(CAMERA[language] in text.lower() for text in complaints), language
+        # bank conventions: complaints are fragments, follow-ups whole sentences
+        assert all(text[0].islower() and text[-1] not in ".!" for text in complaints), language
+        assert all(text[0].isupper() and text.endswith(".") for text in follow_ups), language
+        every.extend(complaints + follow_ups)
+    assert len(set(every)) == len(every)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_emerging_verbatims_are_negative_complaints_about_no_theme(language):
+    rng = random.Random(11)
+    sample = [compose_emerging_verbatim(rng, language=language, model="Strada") for _ in range(400)]
+    assert all(v.themes == () and v.sentiment == "negative" and v.kind == "organic" for v in sample)
+    texts = [v.text for v in sample]
+    assert all(texts) and not any("{" in text for text in texts)
+    assert len(set(texts)) > 250  # varied, not a handful of templates
+    assert sum(CAMERA[language] in text.lower() for text in texts) > 0.9 * len(texts)  # a few typos hit the word
+    assert any("Strada" in text for text in texts) and any(len(text) > 150 for text in texts)
+    words = Counter(w for text in texts for w in _words(text))
+    own = sum(words[w] for w in FUNCTION_WORDS[language])
+    for other in LANGUAGES:
+        if other != language:
+            assert own > 5 * sum(words[w] for w in FUNCTION_WORDS[other] - FUNCTION_WORDS[language])
+
+
+def test_emerging_verbatims_are_deterministic_and_the_problem_is_new_to_the_banks():
+    first = [compose_emerging_verbatim(random.Random(5), language=lang).text for lang in LANGUAGES]
+    again = [compose_emerging_verbatim(random.Random(5), language=lang).text for lang in LANGUAGES]
+    assert first == again
+    # the ordinary answers never talk about a camera: the problem fits none of the themes' wording
+    for language in LANGUAGES:
+        for touchpoint in ("service_visit", "ownership_checkin"):
+            background = " ".join(v.text.lower() for v in _band_sample(3, 1500, touchpoint, (0, 10), language))
+            assert CAMERA[language] not in background
+    with pytest.raises(ValueError, match="language"):
+        compose_emerging_verbatim(random.Random(0), language="it")

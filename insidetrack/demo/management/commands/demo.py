@@ -1,20 +1,24 @@
 """``insidetrack demo``: the one command a newcomer runs to see the product with realistic data.
 
-It migrates, generates the demo world if the database has none (or ``--reset``), refreshes the demo sign-ins,
-prints them, then serves the app with the embedded scheduler, with no other server to install.
+It migrates, generates the demo world if the database has none (or ``--reset``) and has the text analysis read
+every verbatim of it, refreshes the demo sign-ins, prints them, then serves the app with the embedded scheduler,
+with no other server to install.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from insidetrack.core.actor import Actor
 from insidetrack.demo.generator import (
     GenerationError,
     GenerationReport,
@@ -24,6 +28,8 @@ from insidetrack.demo.generator import (
     reset_demo_world,
 )
 from insidetrack.journeys.services import brand_setup
+from insidetrack.network.models import Brand
+from insidetrack.surveys.models import Response
 from insidetrack.surveys.services import survey_setup
 
 
@@ -48,6 +54,9 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true",
                             help="Delete dealers, customers, surveys and demo ground truth first, then regenerate.")
         parser.add_argument("--no-serve", action="store_true", help="Generate and exit (tests, benchmarks).")
+        parser.add_argument("--no-analysis", action="store_true",
+                            help="Do not train the text model nor analyse the new world's verbatims "
+                                 "(`insidetrack verbatims train --analyse` does it later).")
         parser.add_argument("--addrport", default="127.0.0.1:8000", help="Where to serve (default 127.0.0.1:8000).")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -64,8 +73,13 @@ class Command(BaseCommand):
             except GenerationError as exc:
                 raise CommandError(str(exc)) from exc
             self._print_report(console, report)
+            if not options["no_analysis"]:
+                self._analyse(console, brand_setup())  # the brand generate() set up
         else:
             console.print("A demo world is already there (use [bold]--reset[/bold] to generate a new one).")
+            if Response.objects.exclude(verbatim="").filter(analysis__isnull=True).exists():
+                console.print("Some of its verbatims are not analysed yet: "
+                              "[bold]insidetrack verbatims train --analyse[/bold] reads them all.")
         brand = brand_setup()
         # The survey rules and contact policy head office edits in the admin (the history above was generated
         # directly; from now on, new events follow these rules).
@@ -100,6 +114,36 @@ class Command(BaseCommand):
             planted.add_row(f"{item.dealer_name} ({item.dealer_code})", str(item.scheme), item.starts_on,
                             item.ends_on, f"{item.intensity:.2f}", f"{item.responses:,}")
         console.print(planted)
+        if report.emerging is not None:
+            problem = report.emerging
+            languages = ", ".join(f"{language} {count:,}" for language, count in problem.languages.items())
+            console.print(f"Planted emerging problem (ground truth for emerging themes): {problem.description}, "
+                          f"{problem.responses:,} verbatims, from {problem.starts_on} to {problem.ends_on}, at "
+                          f"{problem.dealers} dealers in {', '.join(problem.countries)} ({languages}).")
+
+    @staticmethod
+    def _analyse(console: Console, brand: Brand) -> None:
+        """Train the brand's model on the new world (its scores as weak labels) and analyse every verbatim with it,
+        so the theme, sentiment and emerging-problem pages have something to show from the first sign-in."""
+        from insidetrack.verbatims import services as verbatim_services
+
+        started = time.perf_counter()
+        with console.status("Training the verbatim model…"):
+            trained = verbatim_services.model_train(brand_id=brand.pk, actor=Actor.system())
+        console.print(f"Trained the verbatim model in {trained.training_seconds:.1f} s from "
+                      f"{trained.seed_examples:,} shipped and {trained.score_examples:,} score-labelled examples.")
+        analysing = time.perf_counter()
+        columns = (TextColumn("[bold]Analysing verbatims"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=False) as bar:
+            task = bar.add_task("verbatims", total=None)
+
+            def advance(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            analysed = verbatim_services.verbatims_analyse_all(brand_id=brand.pk, progress=advance)
+        finished = time.perf_counter()
+        console.print(f"Analysed {analysed:,} verbatims in {finished - analysing:.1f} s "
+                      f"(text analysis {finished - started:.1f} s in all).")
 
     @staticmethod
     def _serve(console: Console, addrport: str) -> None:
