@@ -109,26 +109,134 @@ def normalise(text: str) -> str:
     return _DIGITS.sub("0", text.lower())
 
 
-def _vectorisers(config: TrainingConfig, n_texts: int) -> list[TfidfVectorizer]:
+_TOKEN = re.compile(r"\w+|[^\w\s]+")
+
+
+class CharNgrams:
+    """TF-IDF of character n-grams inside words (like scikit-learn's ``char_wb``), computed per distinct word.
+
+    Character n-grams are what make one model work for German compounds and French inflections, but generated
+    per text they cost most of the prediction time (a 200-character text has ~1,000 of them). Words repeat a lot, so
+    this computes the n-gram ids of each distinct word once (cached across batches) and assembles a batch as a
+    document-word matrix times a word-n-gram matrix, two sparse products in C. Punctuation runs (``!!!``, ``:)``)
+    are words of their own, so "good!" and "good" share their n-grams.
+    """
+
+    _CACHE_LIMIT = 300_000
+
+    def __init__(self, ngram_range: tuple[int, int], *, min_df: int = 1, max_features: int | None = None) -> None:
+        self.ngram_range = tuple(ngram_range)
+        self.min_df = min_df
+        self.max_features = max_features
+        self.vocabulary_: dict[str, int] = {}
+        self.idf_ = np.zeros(0, dtype=np.float32)
+        self._cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"ngram_range": self.ngram_range, "min_df": self.min_df, "max_features": self.max_features,
+                "vocabulary_": self.vocabulary_, "idf_": self.idf_}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._cache = {}
+
+    def _grams(self, word: str) -> list[str]:
+        padded = f" {word} "
+        low, high = self.ngram_range
+        grams = []
+        for n in range(low, high + 1):
+            if n > len(padded):
+                break
+            grams.extend(padded[i:i + n] for i in range(len(padded) - n + 1))
+        return grams
+
+    @staticmethod
+    def _document_words(texts: Sequence[str]) -> tuple[sparse.csr_matrix, list[str]]:
+        """Documents x distinct words, with occurrence counts."""
+        index: dict[str, int] = {}
+        indices: list[int] = []
+        indptr = [0]
+        for text in texts:
+            indices.extend(index.setdefault(word, len(index)) for word in _TOKEN.findall(text))
+            indptr.append(len(indices))
+        matrix = sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), np.array(indices, dtype=np.int64),
+                                    np.array(indptr, dtype=np.int64)), shape=(len(texts), len(index)))
+        matrix.sum_duplicates()
+        return matrix, list(index)
+
+    def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        counts.data = 1.0 + np.log(counts.data)  # sublinear tf: the fifth "!!" adds little
+        weighted = sparse.csr_matrix(counts.multiply(self.idf_.reshape(1, -1)), dtype=np.float32)
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sparse.csr_matrix(sparse.diags(1.0 / norms).dot(weighted), dtype=np.float32)
+
+    def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        documents, words = self._document_words(texts)
+        gram_index: dict[str, int] = {}
+        rows, columns = [], []
+        for row, word in enumerate(words):
+            ids = [gram_index.setdefault(gram, len(gram_index)) for gram in self._grams(word)]
+            rows.extend([row] * len(ids))
+            columns.extend(ids)
+        word_grams = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, columns)),
+                                       shape=(len(words), len(gram_index)))
+        counts = sparse.csr_matrix(documents @ word_grams)
+        frequency = np.bincount(counts.indices, minlength=len(gram_index))
+        keep = np.flatnonzero(frequency >= self.min_df)
+        if self.max_features is not None and len(keep) > self.max_features:
+            totals = np.asarray(counts.sum(axis=0)).ravel()[keep]
+            keep = np.sort(keep[np.argsort(-totals, kind="stable")[: self.max_features]])
+        grams = np.array(list(gram_index), dtype=object)[keep]
+        self.vocabulary_ = {gram: i for i, gram in enumerate(grams)}
+        n = len(texts)
+        self.idf_ = (np.log((1 + n) / (1 + frequency[keep])) + 1).astype(np.float32)
+        self._cache = {}
+        return self._weigh(sparse.csr_matrix(counts[:, keep]))
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        documents, words = self._document_words(texts)
+        cache, vocabulary = self._cache, self.vocabulary_
+        if len(cache) > self._CACHE_LIMIT:
+            cache.clear()
+        rows: list[np.ndarray] = []
+        for word in words:
+            ids = cache.get(word)
+            if ids is None:
+                found = [vocabulary[gram] for gram in self._grams(word) if gram in vocabulary]
+                ids = cache[word] = np.array(found, dtype=np.int64)
+            rows.append(ids)
+        lengths = np.fromiter((len(ids) for ids in rows), dtype=np.int64, count=len(rows))
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        indices = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        word_grams = sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr),
+                                       shape=(len(words), len(vocabulary)))
+        word_grams.sum_duplicates()
+        return self._weigh(sparse.csr_matrix(documents @ word_grams))
+
+
+def _vectorisers(config: TrainingConfig, n_texts: int) -> list[TfidfVectorizer | CharNgrams]:
     # With a handful of examples every n-gram counts; with thousands, one-off n-grams are noise and model size.
     min_df = 2 if n_texts >= 500 else 1
-    vectorisers = [TfidfVectorizer(preprocessor=normalise, ngram_range=tuple(config.word_ngrams), sublinear_tf=True,
-                                   min_df=min_df, max_features=config.max_word_features, dtype=np.float32)]
+    vectorisers: list[TfidfVectorizer | CharNgrams] = [
+        TfidfVectorizer(lowercase=False, ngram_range=tuple(config.word_ngrams), sublinear_tf=True, min_df=min_df,
+                        max_features=config.max_word_features, dtype=np.float32)]
     if config.char_ngrams:
-        vectorisers.append(TfidfVectorizer(preprocessor=normalise, analyzer="char_wb",
-                                           ngram_range=tuple(config.char_ngrams), sublinear_tf=True, min_df=min_df,
-                                           max_features=config.max_char_features, dtype=np.float32))
+        vectorisers.append(CharNgrams(config.char_ngrams, min_df=min_df, max_features=config.max_char_features))
     return vectorisers
 
 
-def _fit_features(vectorisers: list[TfidfVectorizer], texts: Sequence[str]) -> sparse.csr_matrix:
+def _fit_features(vectorisers: list[TfidfVectorizer | CharNgrams], texts: Sequence[str]) -> sparse.csr_matrix:
+    texts = [normalise(text) for text in texts]
     blocks = [vectoriser.fit_transform(texts) for vectoriser in vectorisers]
     for vectoriser in vectorisers:
-        vectoriser.stop_words_ = None  # the discarded n-grams: only needed for inspection, and often huge
+        if isinstance(vectoriser, TfidfVectorizer):
+            vectoriser.stop_words_ = None  # the discarded n-grams: only needed for inspection, and often huge
     return sparse.hstack(blocks, format="csr", dtype=np.float32)
 
 
-def _features(vectorisers: Sequence[TfidfVectorizer], texts: Sequence[str]) -> sparse.csr_matrix:
+def _features(vectorisers: Sequence[TfidfVectorizer | CharNgrams], texts: Sequence[str]) -> sparse.csr_matrix:
+    texts = [normalise(text) for text in texts]
     return sparse.hstack([vectoriser.transform(texts) for vectoriser in vectorisers], format="csr", dtype=np.float32)
 
 
@@ -195,7 +303,7 @@ class _ThemePart:
 
 @dataclass(slots=True)
 class _State:
-    vectorisers: list[TfidfVectorizer]
+    vectorisers: list[TfidfVectorizer | CharNgrams]
     theme_codes: tuple[str, ...]
     sentiment: _SentimentPart | None
     themes: _ThemePart | None
