@@ -24,7 +24,7 @@ from insidetrack.core.actor import Actor
 from insidetrack.journeys.models import Theme, Touchpoint
 from insidetrack.surveys.models import Response
 
-from .models import TrainedModel, VerbatimAnalysis, VerbatimLabel, VerbatimTheme
+from .models import Sentiment, TrainedModel, VerbatimAnalysis, VerbatimLabel, VerbatimTheme
 
 # The taxonomy page counts a theme's verbatims over this many days: a quarter, long enough for a quiet theme to show.
 RECENT_DAYS = 90
@@ -40,6 +40,11 @@ EMERGING_BACKGROUND_DAYS = 90
 # Clustering is quadratic in the number of texts; the newest this many are plenty to spot a problem.
 EMERGING_MAX_TEXTS = 5_000
 EMERGING_MIN_SIZE = 5
+# Clusters asked of the clustering before the page's own filter (most of them are everyday complaints within a theme).
+EMERGING_CANDIDATES = 40
+EMERGING_SHOWN = 10
+# A cluster whose typical verbatim has this few words ("top", "ok but slow") names nothing anyone could act on.
+EMERGING_MIN_WORDS = 4
 EMERGING_CACHE_SECONDS = 10 * 60
 # A cluster at least twice as frequent as in the background period is "new", otherwise "ongoing".
 NEW_NOVELTY = math.log(2.0)
@@ -368,6 +373,9 @@ class EmergingCluster:
     response_pks: tuple[int, ...]
     suggested_code: str
     suggested_name: str
+    #: Most members fit no theme (a candidate for a new theme); otherwise ``within`` names the themes they fit.
+    fits_no_theme: bool = True
+    within: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -391,24 +399,54 @@ def _suggested_theme(terms: Sequence[str]) -> tuple[str, str]:
     return code, name
 
 
-def _low_fit_rows(actor: Actor, since: datetime, until: datetime, limit: int) -> list[tuple]:
+def _candidate_rows(actor: Actor, since: datetime, until: datetime, limit: int) -> list[tuple]:
+    """Verbatims where something new may hide: those no theme fits well, and every negative one.
+
+    Negative verbatims are included because a new problem is usually about something the taxonomy already covers
+    (a faulty reversing camera is "vehicle quality"): the theme fits, and only its sudden frequency is news.
+    """
     from . import services
 
     return list(VerbatimAnalysis.objects.visible_to(actor)
-                .filter(submitted_at__gte=since, submitted_at__lt=until, theme_fit__lt=services.LOW_FIT)
+                .filter(Q(theme_fit__lt=services.LOW_FIT) | Q(sentiment=Sentiment.NEGATIVE),
+                        submitted_at__gte=since, submitted_at__lt=until)
                 .exclude(response__verbatim="")
                 .order_by("-submitted_at", "pk")
                 .values_list("pk", "response__verbatim", "language", "dealer__name", "touchpoint_id",
-                             "submitted_at")[:limit])
+                             "submitted_at", "theme_fit")[:limit])
+
+
+def _median_words(texts: Sequence[str]) -> float:
+    counts = sorted(len(text.split()) for text in texts)
+    middle = len(counts) // 2
+    return counts[middle] if len(counts) % 2 else (counts[middle - 1] + counts[middle]) / 2
+
+
+def _themes_of(pks: Sequence[int]) -> dict[int, list[str]]:
+    """The names of the themes found in each of these verbatims (two queries, however many)."""
+    found: dict[int, list[int]] = {}
+    for analysis_id, theme_id in VerbatimTheme.objects.filter(analysis_id__in=pks).values_list("analysis_id",
+                                                                                              "theme_id"):
+        found.setdefault(analysis_id, []).append(theme_id)
+    names = {pk: theme.display_name() for pk, theme in
+             Theme.objects.in_bulk({t for ids in found.values() for t in ids}).items()}
+    return {pk: [names[t] for t in ids if t in names] for pk, ids in found.items()}
 
 
 def emerging_clusters(*, actor: Actor, days: int = EMERGING_DEFAULT_DAYS,
                       now: datetime | None = None) -> EmergingResult:
-    """Groups among the recent verbatims that fit no theme well, compared with the preceding quarter.
+    """New problems and recurring subjects no theme covers, among recent verbatims, against the preceding quarter.
+
+    Clustering runs over the verbatims that fit no theme well and the negative ones. A cluster is shown if it is
+    new (at least twice as frequent as before), whatever theme it falls under, or if most of it fits no theme (a
+    candidate for a new theme); a constant cluster of ordinary complaints within a theme is what the themes page
+    already counts, and is left out. New clusters come first.
 
     The clustering takes seconds on thousands of texts, so the result is cached for ten minutes per brand and
     window; the key holds the latest analysis time too, so a re-analysis (a new model) is seen at once.
     """
+    from . import services
+
     if days not in EMERGING_WINDOWS:
         days = EMERGING_DEFAULT_DAYS
     now = now or clock.now()
@@ -423,17 +461,26 @@ def emerging_clusters(*, actor: Actor, days: int = EMERGING_DEFAULT_DAYS,
     except ImportError:  # the ML dependencies are missing: say so rather than fail the page
         return EmergingResult(days=days, texts=0, background=0, clusters=[], capped=False, available=False)
     since = now - timedelta(days=days)
-    rows = _low_fit_rows(actor, since, now + timedelta(seconds=1), EMERGING_MAX_TEXTS + 1)
+    rows = _candidate_rows(actor, since, now + timedelta(seconds=1), EMERGING_MAX_TEXTS + 1)
     capped = len(rows) > EMERGING_MAX_TEXTS
     rows = rows[:EMERGING_MAX_TEXTS]
-    background = _low_fit_rows(actor, since - timedelta(days=EMERGING_BACKGROUND_DAYS), since, EMERGING_MAX_TEXTS)
+    background = _candidate_rows(actor, since - timedelta(days=EMERGING_BACKGROUND_DAYS), since, EMERGING_MAX_TEXTS)
     found = find_emerging_clusters([row[1] for row in rows], background=[row[1] for row in background],
-                                   min_size=EMERGING_MIN_SIZE)
+                                   min_size=EMERGING_MIN_SIZE, max_clusters=EMERGING_CANDIDATES)
+    shown = []
+    for cluster in found:
+        members = [rows[i] for i in cluster.members]
+        fits_no_theme = sum(row[6] < services.LOW_FIT for row in members) * 2 > len(members)
+        is_new = cluster.novelty >= NEW_NOVELTY
+        if (is_new or fits_no_theme) and _median_words([row[1] for row in members]) >= EMERGING_MIN_WORDS:
+            shown.append((cluster, members, fits_no_theme, is_new))
+    shown.sort(key=lambda item: not item[3])  # stable: new first, each part in the clustering's order
+    shown = shown[:EMERGING_SHOWN]
+    themes_of = _themes_of([row[0] for _, members, fits, _ in shown if not fits for row in members])
     touchpoint_names = {t.pk: t.display_name() for t in Touchpoint.objects.filter(
         pk__in={row[4] for row in rows})}
     clusters = []
-    for cluster in found:
-        members = [rows[i] for i in cluster.members]
+    for cluster, members, fits_no_theme, is_new in shown:
         terms = tuple(cluster.terms)
         code, name = _suggested_theme(terms)
         dates = [row[5] for row in members]
@@ -442,7 +489,7 @@ def emerging_clusters(*, actor: Actor, days: int = EMERGING_DEFAULT_DAYS,
             terms=terms,
             size=len(members),
             novelty=cluster.novelty,
-            is_new=cluster.novelty >= NEW_NOVELTY,
+            is_new=is_new,
             times_more=math.exp(cluster.novelty) if background and cluster.novelty > 0 else None,
             dealers=Counter(row[3] for row in members).most_common(),
             touchpoints=Counter(touchpoint_names.get(row[4], "") for row in members).most_common(),
@@ -453,6 +500,9 @@ def emerging_clusters(*, actor: Actor, days: int = EMERGING_DEFAULT_DAYS,
             response_pks=tuple(row[0] for row in members),
             suggested_code=code,
             suggested_name=name,
+            fits_no_theme=fits_no_theme,
+            within=[] if fits_no_theme else Counter(
+                name for row in members for name in themes_of.get(row[0], ())).most_common(3),
         ))
     result = EmergingResult(days=days, texts=len(rows), background=len(background), clusters=clusters,
                             capped=capped)

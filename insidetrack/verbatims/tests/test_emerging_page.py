@@ -1,4 +1,4 @@
-"""The emerging-themes page: a new problem that no theme fits shows up as a cluster with its quotes."""
+"""The emerging-themes page: a new problem shows up as a cluster with its quotes, whether or not a theme fits it."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from insidetrack.core.tests.pages import client_for
+from insidetrack.journeys.models import Theme
 from insidetrack.surveys.tests.factories import ResponseFactory
 from insidetrack.verbatims import selectors_taxonomy
 from insidetrack.verbatims.models import VerbatimAnalysis
@@ -60,8 +61,8 @@ def _fresh_cache():
 
 @pytest.fixture(autouse=True)
 def _world_fits_its_themes(world):
-    """The world's own three verbatims fit a theme, so each test decides alone what fits none."""
-    VerbatimAnalysis.objects.update(theme_fit=0.9)
+    """The world's own three verbatims fit a theme and are positive, so each test decides alone what is a candidate."""
+    VerbatimAnalysis.objects.update(theme_fit=0.9, sentiment="positive")
 
 
 def noise(count: int, seed: int) -> list[str]:
@@ -69,10 +70,11 @@ def noise(count: int, seed: int) -> list[str]:
     return [" ".join(rng.sample(WORDS, 7)).capitalize() + "." for _ in range(count)]
 
 
-def plant(world, text: str, *, days_ago: float, dealer: str = "b", fit: float = 0.1, themes=()):
+def plant(world, text: str, *, days_ago: float, dealer: str = "b", fit: float = 0.1, themes=(),
+          sentiment: str = "negative"):
     response = ResponseFactory(invitation__event__customer=world.customers[dealer], verbatim=text,
                                submitted_at=timezone.now() - timedelta(days=days_ago))
-    return analysis_for(response, themes=themes, fit=fit, sentiment="negative")
+    return analysis_for(response, themes=themes, fit=fit, sentiment=sentiment)
 
 
 def cluster_blocks(page: str) -> list[str]:
@@ -89,14 +91,15 @@ def planted(world):
         plant(world, text, days_ago=1 + i * 0.4)
     for i, text in enumerate(noise(30, seed=2)):
         plant(world, text, days_ago=30 + i * 2)
-    for i, text in enumerate(PROBLEM[:6]):  # the same words, but a theme fits them: not emerging
-        plant(world, "Well fitting: " + text, days_ago=2 + i, fit=0.9, themes=["vehicle_quality"])
+    for i, text in enumerate(PROBLEM[:6]):  # the same words, but a theme fits them and they are not negative
+        plant(world, "Well fitting: " + text, days_ago=2 + i, fit=0.9, themes=["vehicle_quality"],
+              sentiment="neutral")
     return problem
 
 
 def test_a_planted_new_problem_shows_as_a_new_cluster_with_its_quotes(world, planted):
     page = client_for(world, "head_office").get(reverse("verbatims:emerging")).content.decode()
-    assert "75 verbatims fitting no theme well in this period (30 in the period before)." in page
+    assert "75 negative or unthemed verbatims in this period (30 in the period before)." in page
     (block,) = cluster_blocks(page)  # the unrelated texts form no cluster
     title = unescape(re.search(r"<h2>(.*?)</h2>", block).group(1))
     assert {"infotainment", "screen", "black", "update"} <= set(re.findall(r"\w+", title.lower()))
@@ -104,6 +107,7 @@ def test_a_planted_new_problem_shows_as_a_new_cluster_with_its_quotes(world, pla
     assert "15 verbatims" in block
     assert "Dealer A (8), Dealer C (7)" in block
     assert "Handover (15)" in block
+    assert "Fits no theme well" in block
     quotes = [unescape(q) for q in re.findall(r'<blockquote class="verbatim quote" lang="en">(.*?)<footer', block)]
     assert len(quotes) == 3 and set(quotes) <= set(PROBLEM)
 
@@ -143,6 +147,46 @@ def test_a_problem_that_was_there_before_is_ongoing(world):
     assert "times as frequent" not in block
 
 
+CAMERA = [
+    "The reversing camera shows a black picture since the software update.",
+    "Since the update my reversing camera only shows black.",
+    "Reversing camera black after the software update at the service.",
+    "After the software update the reversing camera picture is black.",
+    "My reversing camera has been black ever since the update.",
+    "The update broke the reversing camera, the screen stays black.",
+    "Black reversing camera picture after the last software update.",
+    "Reversing camera stays black since they did the update, dangerous.",
+]
+
+
+def test_a_new_problem_within_an_existing_theme_shows_as_new_with_its_theme(world):
+    """A faulty part is "vehicle quality": the model fits it, and only its sudden wave is news."""
+    vehicle_quality = Theme.objects.get(brand=world.brand, code="vehicle_quality")
+    for i, text in enumerate(CAMERA):
+        plant(world, text, days_ago=1 + i, fit=0.8, themes=[vehicle_quality.code])
+    for i, text in enumerate(noise(20, seed=4)):
+        plant(world, text, days_ago=1 + i, fit=0.8, themes=[vehicle_quality.code])
+    for i, text in enumerate(noise(20, seed=5)):
+        plant(world, text, days_ago=40 + i * 2, fit=0.8, themes=[vehicle_quality.code])
+    page = client_for(world, "head_office").get(reverse("verbatims:emerging")).content.decode()
+    (block,) = cluster_blocks(page)
+    assert {"reversing", "camera", "black"} <= set(re.findall(r"\w+", unescape(block).lower()))
+    assert '<span class="badge new">new</span>' in block
+    assert f'<dd class="within">{vehicle_quality.name} (8)</dd>' in block
+
+
+def test_everyday_complaints_within_a_theme_and_one_word_answers_are_left_out(world):
+    """A constant stream of the same complaint is counted by the themes page; "ok" or "top" names nothing."""
+    for i, text in enumerate(PROBLEM):
+        plant(world, text, days_ago=1 + i, fit=0.8, themes=["vehicle_quality"])
+        plant(world, text.replace("the ", "my "), days_ago=40 + i * 3, fit=0.8, themes=["vehicle_quality"])
+    for i in range(12):
+        plant(world, ["Top", "Top!", "top", "Ok", "ok.", "Top top"][i % 6], days_ago=1 + i, sentiment="neutral")
+    page = client_for(world, "head_office").get(reverse("verbatims:emerging")).content.decode()
+    assert cluster_blocks(page) == []
+    assert 'id="no-clusters"' in page
+
+
 def test_the_window_is_selectable_and_the_result_cached_until_something_is_reanalysed(world, monkeypatch):
     calls = []
     real = emerging.find_emerging_clusters
@@ -154,7 +198,7 @@ def test_the_window_is_selectable_and_the_result_cached_until_something_is_reana
     monkeypatch.setattr(emerging, "find_emerging_clusters", spy)
     recent = plant(world, "Recent low fit.", days_ago=3)
     plant(world, "Three weeks ago.", days_ago=20)
-    plant(world, "Fits well.", days_ago=2, fit=0.9, themes=["waiting_time"])
+    plant(world, "Fits well.", days_ago=2, fit=0.9, themes=["waiting_time"], sentiment="positive")
     plant(world, "Two months ago.", days_ago=60)
     client = client_for(world, "head_office")
 
