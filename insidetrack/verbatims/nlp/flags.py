@@ -342,7 +342,10 @@ def _english() -> tuple[list[_Rule], list[_Rule]]:
         r"resulted\s+in)\b\s+(?:an?\s+|the\s+)?(?:accident|crash|collision)",
         r"\b(?:i|we|my\s+(?:wife|husband|son|daughter|partner)|she|he)\s+(?:nearly|almost)\s+(?:crashed|"
         r"had\s+an?\s+(?:accident|crash)|hit\s+(?:another|someone|somebody|a\s+(?:car|tree|wall|"
-        r"pedestrian|cyclist|child|barrier|lorry|truck|van))|died(?!\s+(?:laughing|of\s+(?:laughter|shock|"
+        r"pedestrian|cyclist|child|barrier|lorry|truck|van|bollard|post|pole|person))|"
+        r"(?:reversed|backed|drove|ran|crashed|slid|skidded)\s+into\s+(?:a|an|the|another|someone|somebody)?\s*"
+        r"(?:bollard|post|pole|wall|tree|car|van|lorry|truck|pedestrian|cyclist|child|kid|person|barrier|"
+        r"lamp\s*post)|died(?!\s+(?:laughing|of\s+(?:laughter|shock|"
         r"embarrassment)))|got\s+killed|was\s+killed|were\s+killed)\b",
         r"\bcould\s+have\s+(?:been\s+)?(?:killed|died|caused\s+an?\s+(?:accident|crash))\b",
         r"\b(?:unsafe|dangerous|life[- ]threatening|death\s+trap)\b",
@@ -506,6 +509,9 @@ def _german() -> tuple[list[_Rule], list[_Rule]]:
         r"(?:verursacht|gefuhrt|ausgelost)",
         r"\b(?:fast|beinahe|beinah|um\s+ein\s+haar|fast\s+einen|beinahe\s+einen)\s+(?:einen\s+)?(?:unfall|gecrasht|"
         r"verungluckt|aufgefahren|zusammengestossen)\b|\bbeinahe-?unfall\b",
+        r"\b(?:fast|beinahe|beinah|um\s+ein\s+haar)\s+(?:gegen|in|auf)\s+(?:einen|eine|ein|den|die|das)\s+(?:poller|"
+        r"pfosten|pfeiler|mauer|wand|baum|laterne|auto|wagen|fussganger\w*|kind|radfahrer\w*|person)\s+"
+        r"(?:gefahren|geprallt|gekracht|gerollt|gerutscht|gestossen)\b",
         rf"\bhatte\b{g(30)}\b(?:todlich|bose|schlimm|ubel)\s+(?:enden|ausgehen)\s+konnen\b",
         r"\b(?:gefahrlich\w*|lebensgefahr\w*|lebensgefahrlich\w*|verkehrsunsicher\w*|nicht\s+(?:mehr\s+)?"
         r"verkehrssicher|todesfalle|sicherheitsrisiko)\b",
@@ -623,7 +629,9 @@ def _french() -> tuple[list[_Rule], list[_Rule]]:
         rf"lie\s+a)\s*{g(40)}\b(?:frein\w*|direction|defaut\w*|defaillan\w*|panne\w*|defectu\w*|roue|pneu\w*|airbag\w*|"
         r"logiciel|regulateur|freinage\s+d'urgence|vice)",
         r"\b(?:failli|manque|presque|frole)\s+(?:avoir\s+)?(?:un\s+|l')?(?:accident|me\s+tuer|nous\s+tuer|mourir|"
-        r"percuter|emboutir)\b",
+        r"percuter|emboutir|heurter|renverser|ecraser)\b",
+        r"\b(?:failli|manque|presque)\s+(?:reculer|rentrer|foncer|taper)\s+(?:dans|contre|sur)\s+(?:un|une|le|la|"
+        r"les|l')\s*(?:plot|poteau|borne|mur|muret|pilier|arbre|voiture|pieton|enfant|cycliste|personne)\b",
         r"\baurait\s+pu\s+(?:me\s+|nous\s+|les\s+)?(?:tuer|etre\s+(?:mortel|fatal|dramatique|grave)|causer\s+un\s+"
         r"accident|provoquer\s+un\s+accident|finir\s+(?:tres\s+)?mal)\b",
         r"\b(?:dangereu\w*|danger\s+de\s+mort|mise\s+en\s+danger|mis\s+(?:ma|notre|nos|leur)\s+vies?\s+en\s+danger|"

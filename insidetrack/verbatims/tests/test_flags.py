@@ -112,6 +112,13 @@ NOT_INCENTIVE = [
 ]
 
 SAFETY = [
+    # near misses: a defect that nearly caused a collision is a safety issue even though nobody was hurt
+    ("en", "Since the update the reversing camera is black. I nearly reversed into a bollard because of it."),
+    ("en", "The lane assist pulled the wheel and I almost drove into a post."),
+    ("de", "Seit dem Update ist die Rückfahrkamera schwarz, ich wäre fast gegen einen Poller gefahren."),
+    ("de", "Die Kamera zeigt nichts, beinahe in ein Auto gerollt."),
+    ("fr", "La caméra de recul est noire, j'ai failli reculer dans un plot à cause de ça."),
+    ("fr", "Le freinage d'urgence s'est déclenché pour rien, j'ai failli heurter un cycliste."),
     ("en", "The brakes failed on the way home"),
     ("en", "Steering failed on the motorway!!"),
     ("en", "smoke coming out of the bonnet after the service"),
@@ -189,6 +196,9 @@ SAFETY = [
 ]
 
 NOT_SAFETY = [
+    ("en", "I nearly drove into the wrong dealership, the signage is confusing."),
+    ("de", "Wir wären fast in die falsche Werkstatt gefahren, die Beschilderung fehlt."),
+    ("fr", "J'ai failli rentrer sans mon téléphone, heureusement ils l'ont retrouvé."),
     ("en", "The brake pads were replaced and discs skimmed"),
     ("en", "Fired up the engine and it sounded great"),
     ("en", "Sue at reception was lovely"),
