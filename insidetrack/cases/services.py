@@ -49,7 +49,7 @@ from .models import (
     GoodwillStatus,
     Playbook,
 )
-from .policies import AWAITING_CONTACT, UNRESOLVED, CaseKind, CaseStatus
+from .policies import AWAITING_CONTACT, OPEN_STATUSES, UNRESOLVED, CaseKind, CaseStatus
 
 logger = logging.getLogger(__name__)
 
@@ -417,7 +417,8 @@ def cases_apply_analysis(*, readings: Sequence[AnalysisReading], now: datetime |
     by_response = {r.response_pk: r for r in readings if r.negative_theme_codes or r.safety_phrases}
     if not by_response:
         return {"suggested": 0, "urgent": 0}
-    cases = list(Case.objects.filter(response_id__in=by_response).filter(
+    # Only open cases: re-analysing history with a new model must not wake closed cases nor e-mail about them.
+    cases = list(Case.objects.filter(response_id__in=by_response, status__in=list(OPEN_STATUSES)).filter(
         Q(suggested_root_cause__isnull=True, root_cause__isnull=True) | Q(urgent_at__isnull=True))
         .select_related("touchpoint"))
     suggested = 0

@@ -90,3 +90,20 @@ def test_urgent_cases_come_first_in_the_inbox(world):
     rows = [chunk.split('"')[0] for chunk in page.split('<tr id="case-')[1:]]
     assert rows[0] == str(urgent.pk)
     assert "Urgent: safety or legal" in page
+
+
+def test_reanalysing_history_leaves_closed_cases_alone(world, django_capture_on_commit_callbacks):
+    """A new model re-reads two years of verbatims: a case closed long ago must not turn urgent nor e-mail anyone."""
+    case = _recovery_case(world)
+    Case.objects.filter(pk=case.pk).update(status="closed")
+    theme = root_causes_for(case)[0]
+    reading = AnalysisReading(response_pk=case.response_id, negative_theme_codes=(theme.code,),
+                              safety_phrases=("brakes failed",))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = cases_apply_analysis(readings=[reading])
+
+    case.refresh_from_db()
+    assert result == {"suggested": 0, "urgent": 0}
+    assert case.urgent_at is None and case.suggested_root_cause is None
+    assert mail.outbox == []
