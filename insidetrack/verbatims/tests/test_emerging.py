@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-import time
 import zlib
 from collections.abc import Sequence
 
@@ -310,14 +309,12 @@ def test_empty_or_contentless_input_gives_nothing(texts: list[str]) -> None:
     assert find_emerging_clusters(texts) == []
 
 
-def test_five_thousand_texts_within_two_seconds() -> None:
+def test_a_problem_is_found_among_five_thousand_texts() -> None:
+    """At the page's scale (the clustering samples above a few thousand texts); its speed is in bench/emerging.py."""
     rng = random.Random(5)
     texts = dealer_comments(4900, rng) + screen_complaints(60, rng)
     rng.shuffle(texts)
-    wall, cpu = time.perf_counter(), time.process_time()
     clusters = find_emerging_clusters(texts, background=dealer_comments(1000, rng))
-    # CPU time is what the code costs when other work shares the two cores; wall time when BLAS uses both.
-    assert min(time.perf_counter() - wall, time.process_time() - cpu) < 2.0
     screen = {i for i, text in enumerate(texts) if "nfotainment" in text or "schirm" in text}
     found = max(clusters, key=lambda c: len(screen & set(c.members)))
     assert len(screen & set(found.members)) >= 50
