@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 
 import pytest
 from django.test import Client
@@ -181,13 +180,10 @@ def test_more_than_a_thousand_events_is_a_clear_413_and_writes_nothing(world, wh
 def test_a_full_batch_of_a_thousand_is_accepted(world, when):
     customers = [CustomerFactory(dealer=world.dealer_a, brand=world.brand) for _ in range(10)]
     items = [event(customers[i % 10], when, f"k{i}", kind="service_completed") for i in range(1000)]
-    started = time.perf_counter()
     status, body = post(token_client(world.dealer_a), {"events": items})
-    elapsed = time.perf_counter() - started
     assert (status, body["created"], body["rejected"]) == (200, 1000, 0)
     decisions = [r["invitation"]["decision"] for r in body["results"]]
     assert (decisions.count("scheduled"), decisions.count("skipped")) == (10, 990)
-    assert elapsed < 30, elapsed
 
 
 def test_a_body_over_the_upload_limit_is_a_413(world, when, settings):
