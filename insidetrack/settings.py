@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "insidetrack.cases",
     "insidetrack.verbatims",
     "insidetrack.analytics",
+    "insidetrack.integrity",
     "insidetrack.portal",
     "insidetrack.demo",
 ]

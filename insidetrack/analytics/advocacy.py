@@ -69,7 +69,7 @@ from insidetrack.core import clock
 from insidetrack.core.actor import Actor
 from insidetrack.customers.models import Ownership, Referral
 from insidetrack.network.selectors import scores_visible_to
-from insidetrack.surveys.models import EventKind, OperationalEvent, Purpose, Response
+from insidetrack.surveys.models import EventKind, OperationalEvent, Response
 
 REFERRAL_WINDOW = timedelta(days=365)
 REPURCHASE_WINDOW = timedelta(days=365)
@@ -328,8 +328,8 @@ def _plus(expression, window: timedelta, output_field):
 
 
 def _journey_answers(actor: Actor, period: AdvocacyPeriod) -> QuerySet[Response]:
-    return Response.objects.visible_to(actor).filter(purpose=Purpose.SURVEY, customer__isnull=False,
-                                                     submitted_at__gte=period.since, submitted_at__lt=period.until)
+    return Response.objects.visible_to(actor).reported().filter(
+        customer__isnull=False, submitted_at__gte=period.since, submitted_at__lt=period.until)
 
 
 def _latest_answers(actor: Actor, period: AdvocacyPeriod) -> QuerySet[Response]:

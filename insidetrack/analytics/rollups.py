@@ -7,7 +7,9 @@ its receipt (:class:`RolledUpResponse`, the claim: ``INSERT ... ON CONFLICT DO N
 and the sweep racing each other count it once) and one ``+1`` on its cell (``INSERT ... ON CONFLICT DO UPDATE SET
 count = count + excluded.count``, so two workers bumping one cell never lose a count). A receipt that no longer
 matches its response (a score counted as abandoned, then changed; a deleted response) is taken back: exactly the
-cell on the receipt loses one, and the response is counted again once it is final.
+cell on the receipt loses one, and the response is counted again once it is final. A response head office excluded
+(confirmed gaming) is not final while excluded: its receipt is taken back the same way, and it counts again if the
+exclusion is lifted.
 
 Everything is set-based SQL over a set of responses (a few primary keys, or a window of ``submitted_at``), so the
 receiver, the every-minute sweep and the rebuild are the same three statements with a different ``WHERE``. On
@@ -177,7 +179,7 @@ def _stale_receipts(selection: _Selection) -> tuple[str, list[object]]:
     where_t, params_t = selection.receipts()
     differs = " OR ".join(f"t.{column} <> r.{column}" for column in _CELL if column != "day")
     sql = (f"SELECT t.response_id FROM {t['receipts']} t JOIN {t['responses']} r ON r.id = t.response_id "
-           f"WHERE {where_r} AND (t.day <> {_day_of('r.submitted_at')} OR {differs}) "
+           f"WHERE {where_r} AND (t.day <> {_day_of('r.submitted_at')} OR {differs} OR r.excluded_at IS NOT NULL) "
            f"UNION ALL "
            f"SELECT t.response_id FROM {t['receipts']} t WHERE {where_t} "
            f"AND NOT EXISTS (SELECT 1 FROM {t['responses']} r WHERE r.id = t.response_id)")
@@ -189,7 +191,7 @@ def _final_responses(selection: _Selection, now: dt.datetime) -> tuple[str, list
     t = _tables()
     where_r, params = selection.responses()
     sql = (f"FROM {t['responses']} r LEFT JOIN {t['invitations']} i ON i.id = r.invitation_id "
-           f"WHERE {where_r} AND r.purpose = %s "
+           f"WHERE {where_r} AND r.purpose = %s AND r.excluded_at IS NULL "
            f"AND (r.invitation_id IS NULL OR i.status = %s OR r.submitted_at <= %s) "
            f"AND NOT EXISTS (SELECT 1 FROM {t['receipts']} c WHERE c.response_id = r.id)")
     return sql, [*params, Purpose.SURVEY, InvitationStatus.ANSWERED, _when(now - ABANDONED_AFTER)]

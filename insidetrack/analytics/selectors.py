@@ -41,7 +41,7 @@ class GroupNps:
 
 def _journey_responses(actor: Actor, since: datetime) -> QuerySet[Response]:
     """Answers to journey surveys: a case's follow-up survey would count its unhappy customer twice in an NPS."""
-    return Response.objects.visible_to(actor).filter(purpose=Purpose.SURVEY, submitted_at__gte=since)
+    return Response.objects.visible_to(actor).reported().filter(submitted_at__gte=since)
 
 
 def nps_overall(*, actor: Actor, since: datetime, until: datetime | None = None) -> NpsEstimate:

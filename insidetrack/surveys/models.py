@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from insidetrack.core.scoping import Scope, ScopedModel
+from insidetrack.core.scoping import Scope, ScopedManager, ScopedModel, ScopedQuerySet
 
 DEALER_SCOPE = Scope(brand="brand_id", region="dealer__region_id", dealer="dealer_id", customer="customer_id")
 
@@ -145,6 +145,16 @@ class Invitation(ScopedModel):
         return f"{self.touchpoint} · {self.customer_id} · {self.get_status_display()}"
 
 
+class ResponseQuerySet(ScopedQuerySet):
+    def reported(self) -> ResponseQuerySet:
+        """The responses that count in reported figures: journey surveys not excluded by head office.
+
+        Follow-up answers and re-contacts measure the closed loop and the integrity review, not the dealer; a response
+        head office excluded after confirming that the dealer gamed it counts nowhere (it stays visible, marked).
+        """
+        return self.filter(purpose=Purpose.SURVEY, excluded_at__isnull=True)
+
+
 class Response(ScopedModel):
     """An answer: the 0-10 recommendation score and the verbatim, with what integrity analysis needs to know.
 
@@ -153,6 +163,7 @@ class Response(ScopedModel):
     """
 
     scope = DEALER_SCOPE
+    objects = ScopedManager.from_queryset(ResponseQuerySet)()
 
     brand = models.ForeignKey("network.Brand", on_delete=models.PROTECT, related_name="+")
     dealer = models.ForeignKey("network.Dealer", on_delete=models.PROTECT, related_name="responses")
@@ -178,6 +189,9 @@ class Response(ScopedModel):
         _("answers to touchpoint questions"), default=dict, blank=True, db_default={},
         help_text=_("Question code to answer, for the up to two questions head office configured."),
     )
+    #: Set only by the integrity review when head office confirms gaming (its audit trail is there); rollups and
+    #: every reported figure leave the response out while it is set.
+    excluded_at = models.DateTimeField(_("excluded from reported figures at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("response")

@@ -243,7 +243,7 @@ def _analysed(actor: Actor, filters: DashboardFilters | None, *, since: dt.datet
               until: dt.datetime | None = None) -> QuerySet[VerbatimAnalysis]:
     """The actor's analysed journey-survey verbatims inside the filters' region, dealer, touchpoint and the bounds."""
     analyses = (VerbatimAnalysis.objects.visible_to(actor)
-                .filter(response__purpose=Purpose.SURVEY).exclude(sentiment=""))
+                .filter(response__purpose=Purpose.SURVEY, response__excluded_at__isnull=True).exclude(sentiment=""))
     if since is not None:
         analyses = analyses.filter(submitted_at__gte=since)
     if until is not None:

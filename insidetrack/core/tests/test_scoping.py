@@ -114,18 +114,41 @@ def test_each_role_sees_exactly_its_dealers_rows_of_aggregates(world, model, rol
     assert seen == EXPECTED_DEALERS[role]
 
 
-@pytest.mark.parametrize("role", list(EXPECTED_DEALERS))
-def test_head_office_data_is_read_by_its_own_head_office_only(world, role):
+def _brand_row(model: type[ScopedModel], brand) -> models.Model:
+    """One row of a head-office-only model belonging to ``brand``."""
     import datetime as dt
 
-    from insidetrack.analytics.models import ExternalBenchmark
+    from insidetrack.integrity.models import Alert
+    from insidetrack.network.tests.factories import DealerFactory
+    from insidetrack.surveys.tests.factories import ResponseFactory
+
+    when = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
+
+    def alert() -> Alert:
+        return Alert.objects.create(brand=brand, dealer=DealerFactory(region__brand=brand), period="2026Q3",
+                                    period_start=dt.date(2026, 7, 1), opened_at=when, risk_at_opening=5.0)
+
+    label = model._meta.label
+    if label == "analytics.ExternalBenchmark":
+        return model.objects.create(brand=brand, name=f"Study for {brand.pk}", nps=40, period_start=dt.date(2026, 1, 1),
+                                    period_end=dt.date(2026, 6, 30), entered_at=when)
+    if label == "integrity.RiskAssessment":
+        return model.objects.create(brand=brand, dealer=DealerFactory(region__brand=brand), period="2026Q3",
+                                    period_start=dt.date(2026, 7, 1), responses=40, risk=1.0, scanned_at=when)
+    if label == "integrity.Alert":
+        return alert()
+    if label == "integrity.AlertEvent":
+        return model.objects.create(alert=alert(), at=when, kind="opened")
+    if label == "integrity.ResponseExclusion":
+        return model.objects.create(alert=alert(), response=ResponseFactory(), excluded_at=when)
+    raise AssertionError(f"{label} is head-office data: teach _brand_row to make one")
+
+
+@pytest.mark.parametrize("model", BRAND_ONLY, ids=lambda m: m._meta.label)
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_head_office_data_is_read_by_its_own_head_office_only(world, model, role):
     from insidetrack.network.tests.factories import BrandFactory
 
-    assert [ExternalBenchmark] == BRAND_ONLY
-    other_brand = BrandFactory()
-    for brand in (world.brand, other_brand):
-        ExternalBenchmark.objects.create(brand=brand, name=f"Study for {brand.pk}", nps=40,
-                                         period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 6, 30),
-                                         entered_at=dt.datetime(2026, 7, 1, tzinfo=dt.UTC))
-    seen = {row.brand_id for row in ExternalBenchmark.objects.visible_to(world.actors[role])}
+    rows = {_brand_row(model, brand).pk: brand.pk for brand in (world.brand, BrandFactory())}
+    seen = {rows[row.pk] for row in model.objects.visible_to(world.actors[role]) if row.pk in rows}
     assert seen == ({world.brand.pk} if role == "head_office" else set())
