@@ -1,0 +1,163 @@
+"""Build the detectors' frames (``policies.frames``) from the database, for one brand and a window of quarters.
+
+Only what the statistics need leaves the database: integers, times and hashed fingerprints, never names or
+addresses in clear (an address is reduced to "is it at the dealer's own domain?" here). Near-identical verbatims are
+grouped by a normalised form (letters only, lower case) hashed per dealer, so "Super service!!" and "super service"
+fall in one group; the detectors then ask whether a dealer has more such groups than the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from insidetrack.journeys.models import Touchpoint
+from insidetrack.network.models import Dealer
+from insidetrack.surveys.models import Invitation, OperationalEvent, Purpose, Response
+
+from .policies.frames import Events, History, Invitations, Network, Responses
+
+_EPOCH = np.datetime64("1970-01-01T00:00:00", "s")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+# Texts shorter than this (once normalised) say too little to be a template: "ok", "top", "super".
+MIN_TEMPLATE_LETTERS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """The frames, and the database ids behind their dense indices (to write results back)."""
+
+    history: History
+    dealer_ids: list[int]
+    touchpoint_ids: list[int]
+
+
+def _dense(values: list) -> tuple[np.ndarray, int]:
+    """Dense integer ids for hashable values, -1 for empty ones."""
+    index: dict = {}
+    out = np.empty(len(values), dtype=np.int64)
+    for i, value in enumerate(values):
+        out[i] = -1 if value in ("", None) else index.setdefault(value, len(index))
+    return out, len(index)
+
+
+def _seconds(moments: list[datetime | None]) -> np.ndarray:
+    """Seconds since the epoch, NaN where unknown."""
+    return np.array([m.timestamp() if m is not None else np.nan for m in moments], dtype=np.float64)
+
+
+def _days(seconds: np.ndarray) -> np.ndarray:
+    return np.floor(seconds / 86400).astype(np.int64)
+
+
+def template_key(dealer_id: int, text: str) -> str:
+    """The group of near-identical texts a verbatim belongs to at its dealer; "" if too short to tell."""
+    letters = _NOT_LETTERS.sub("", text.lower())
+    if len(letters) < MIN_TEMPLATE_LETTERS:
+        return ""
+    return hashlib.blake2b(f"{dealer_id}:{letters}".encode(), digest_size=8).hexdigest()
+
+
+def load_history(*, brand_id: int, since: datetime, until: datetime) -> Loaded:
+    """Every journey-survey response, invitation and surveyable event of the brand in ``[since, until)``."""
+    dealers = list(Dealer.objects.filter(brand_id=brand_id).order_by("pk")
+                   .values_list("pk", "code", "country", "region_id", "email_domain"))
+    dealer_index = {pk: i for i, (pk, *_rest) in enumerate(dealers)}
+    markets = sorted({country for _pk, _code, country, _region, _domain in dealers})
+    regions = sorted({region for _pk, _code, _country, region, _domain in dealers})
+    touchpoints = list(Touchpoint.objects.filter(journey__brand_id=brand_id).order_by("pk").values_list("pk", "code"))
+    touchpoint_index = {pk: i for i, (pk, _code) in enumerate(touchpoints)}
+    network = Network(
+        dealer_names=[code for _pk, code, *_rest in dealers],
+        dealer_market=np.array([markets.index(country) for _pk, _code, country, *_rest in dealers], dtype=np.int64),
+        dealer_region=np.array([regions.index(region) for _pk, _code, _country, region, _d in dealers],
+                               dtype=np.int64),
+        market_names=markets,
+        region_names=[str(region) for region in regions],
+        touchpoint_names=[code for _pk, code in touchpoints],
+        dealer_domains=[frozenset({domain.lower().lstrip("@")} if domain else set())
+                        for *_rest, domain in dealers],
+    )
+    return Loaded(history=History(network=network,
+                                  responses=_responses(brand_id, since, until, dealer_index, touchpoint_index,
+                                                       network.dealer_domains),
+                                  invitations=_invitations(brand_id, since, until, dealer_index, touchpoint_index),
+                                  events=_events(brand_id, since, until, dealer_index, touchpoint_index)),
+                  dealer_ids=[pk for pk, *_rest in dealers], touchpoint_ids=[pk for pk, _code in touchpoints])
+
+
+def _responses(brand_id: int, since: datetime, until: datetime, dealer_index: dict[int, int],
+               touchpoint_index: dict[int, int], domains: list[frozenset[str]]) -> Responses:
+    rows = list(Response.objects.filter(brand_id=brand_id, purpose=Purpose.SURVEY, submitted_at__gte=since,
+                                        submitted_at__lt=until)
+                .order_by("pk")
+                .values_list("pk", "dealer_id", "touchpoint_id", "customer_id", "submitted_at", "score",
+                             "invited_at", "device_fingerprint", "network_fingerprint", "invitation__contact_hash",
+                             "customer__email", "customer__contact_updated_at", "verbatim",
+                             "analysis__is_incentive", "analysis__sentiment"))
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 15
+    (pks, dealer_ids, touchpoint_ids, customer_ids, submitted, scores, invited, devices, networks, contacts,
+     emails, contact_changed, verbatims, incentive, sentiment) = columns
+    dealer = np.array([dealer_index[d] for d in dealer_ids], dtype=np.int64)
+    submitted_s = _seconds(list(submitted))
+    invited_s = _seconds(list(invited))
+    changed_s = _seconds(list(contact_changed))
+    before_invite = (invited_s - changed_s) / 86400
+    before_invite[~(before_invite >= 0)] = np.nan  # changed after the invitation, never, or unknown
+    at_dealer_domain = np.array([bool(email) and email.rsplit("@", 1)[-1].lower() in domains[dealer_index[d]]
+                                 for email, d in zip(emails, dealer_ids, strict=True)], dtype=bool)
+    keys = [template_key(d, text) if text else "" for d, text in zip(dealer_ids, verbatims, strict=True)]
+    repeated = {key for key, count in Counter(keys).items() if key and count >= 2}  # one text alone is no template
+    groups, _ = _dense([key if key in repeated else "" for key in keys])
+    return Responses(
+        response_id=np.array(pks, dtype=np.int64),
+        dealer=dealer,
+        touchpoint=np.array([touchpoint_index[t] for t in touchpoint_ids], dtype=np.int64),
+        customer=_dense(list(customer_ids))[0],
+        day=_days(submitted_s),
+        score=np.array(scores, dtype=np.int8),
+        seconds_to_answer=submitted_s - invited_s,
+        device=_dense(list(devices))[0],
+        network=_dense(list(networks))[0],
+        contact=_dense(list(contacts))[0],
+        contact_is_dealer_domain=at_dealer_domain,
+        days_contact_changed_before_invite=before_invite,
+        has_verbatim=np.array([bool(text and text.strip()) for text in verbatims], dtype=bool),
+        incentive_language=np.array([bool(flag) for flag in incentive], dtype=bool),
+        negative_text=np.array([value == "negative" for value in sentiment], dtype=bool),
+        template_group=groups,
+    )
+
+
+def _invitations(brand_id: int, since: datetime, until: datetime, dealer_index: dict[int, int],
+                 touchpoint_index: dict[int, int]) -> Invitations:
+    rows = list(Invitation.objects.filter(brand_id=brand_id, purpose=Purpose.SURVEY, sent_at__gte=since,
+                                          sent_at__lt=until)
+                .order_by("pk").values_list("dealer_id", "touchpoint_id", "sent_at", "status", "delivery_status"))
+    dealer_ids, touchpoint_ids, sent, statuses, deliveries = (list(zip(*rows, strict=True)) if rows else [()] * 5)
+    return Invitations(
+        dealer=np.array([dealer_index[d] for d in dealer_ids], dtype=np.int64),
+        touchpoint=np.array([touchpoint_index[t] for t in touchpoint_ids], dtype=np.int64),
+        day=_days(_seconds(list(sent))),
+        answered=np.array([status == "answered" for status in statuses], dtype=bool),
+        undeliverable=np.array([delivery in ("bounced", "invalid") for delivery in deliveries], dtype=bool),
+    )
+
+
+def _events(brand_id: int, since: datetime, until: datetime, dealer_index: dict[int, int],
+            touchpoint_index: dict[int, int]) -> Events:
+    rows = list(OperationalEvent.objects.filter(brand_id=brand_id, occurred_at__gte=since, occurred_at__lt=until,
+                                                touchpoint__is_surveyed=True)
+                .order_by("pk").values_list("dealer_id", "touchpoint_id", "occurred_at", "invitation__sent_at"))
+    dealer_ids, touchpoint_ids, occurred, invited = (list(zip(*rows, strict=True)) if rows else [()] * 4)
+    return Events(
+        dealer=np.array([dealer_index[d] for d in dealer_ids], dtype=np.int64),
+        touchpoint=np.array([touchpoint_index[t] for t in touchpoint_ids], dtype=np.int64),
+        day=_days(_seconds(list(occurred))),
+        invited=np.array([sent is not None for sent in invited], dtype=bool),
+    )

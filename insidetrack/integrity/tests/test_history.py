@@ -1,0 +1,69 @@
+"""The frames built from the database carry what the detectors need, and nothing identifying."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from insidetrack.core import clock
+from insidetrack.integrity.history import load_history, template_key
+from insidetrack.network.models import Dealer
+from insidetrack.surveys.models import Response
+from insidetrack.surveys.tests.factories import ResponseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _load(world):
+    now = clock.now()
+    return load_history(brand_id=world.brand.pk, since=now - dt.timedelta(days=800), until=now + dt.timedelta(days=1))
+
+
+def test_every_journey_response_is_in_the_frame_with_its_dealer_and_score(world):
+    loaded = _load(world)
+    responses = loaded.history.responses
+    expected = dict(Response.objects.filter(brand=world.brand, purpose="survey").values_list("pk", "score"))
+    assert dict(zip(responses.response_id.tolist(), responses.score.tolist(), strict=True)) == expected
+    dealer_of = dict(Response.objects.filter(brand=world.brand).values_list("pk", "dealer_id"))
+    assert [loaded.dealer_ids[d] for d in responses.dealer] == [dealer_of[pk] for pk in responses.response_id]
+    network = loaded.history.network
+    assert len(network.dealer_names) == len(loaded.dealer_ids) == Dealer.objects.filter(brand=world.brand).count()
+
+
+def test_answers_from_one_device_share_an_id_and_staff_addresses_are_recognised(world):
+    Dealer.objects.filter(pk=world.dealer_a.pk).update(email_domain="aurelia-a.example")
+    customer = world.customers["a"]
+    customer.email = "sales@Aurelia-A.example"
+    customer.save(update_fields=["email"])
+    now = clock.now()
+    made = [ResponseFactory(invitation__event__customer=customer, device_fingerprint="f" * 64, submitted_at=now,
+                            verbatim="Excellent service, thank you very much!") for _ in range(3)]
+    loaded = _load(world)
+    responses = loaded.history.responses
+    rows = np.isin(responses.response_id, [r.pk for r in made])
+    assert len(set(responses.device[rows].tolist())) == 1 and responses.device[rows][0] >= 0
+    assert responses.contact_is_dealer_domain[rows].all()
+    assert len(set(responses.template_group[rows].tolist())) == 1 and responses.template_group[rows][0] >= 0
+    others = ~rows & (responses.dealer != responses.dealer[rows][0])
+    assert not responses.contact_is_dealer_domain[others].any()
+
+
+def test_seconds_to_answer_and_contact_changes_are_measured_from_the_invitation(world):
+    now = clock.now()
+    response = ResponseFactory(invitation__event__customer=world.customers["b"], submitted_at=now,
+                               invited_at=now - dt.timedelta(seconds=90))
+    customer = world.customers["b"]
+    customer.contact_updated_at = now - dt.timedelta(days=2)
+    customer.save(update_fields=["contact_updated_at"])
+    responses = _load(world).history.responses
+    row = int(np.flatnonzero(responses.response_id == response.pk)[0])
+    assert responses.seconds_to_answer[row] == pytest.approx(90, abs=1)
+    assert responses.days_contact_changed_before_invite[row] == pytest.approx(2 - 90 / 86400, abs=1e-3)
+
+
+def test_short_or_unique_texts_are_no_template():
+    assert template_key(1, "ok!") == ""
+    assert template_key(1, "Super service, thank you") == template_key(1, "super SERVICE thank you!!")
+    assert template_key(1, "Super service, thank you") != template_key(2, "Super service, thank you")
