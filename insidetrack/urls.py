@@ -18,6 +18,7 @@ urlpatterns = [
     path("overview/", include("insidetrack.analytics.urls")),
     path("customers/", include("insidetrack.customers.urls")),
     path("cases/", include("insidetrack.cases.urls")),
+    path("integrity/", include("insidetrack.integrity.urls")),
     path("journey/", include("insidetrack.journeys.urls")),
     path("my/", include("insidetrack.portal.urls")),
     path("s/", include("insidetrack.surveys.urls")),

@@ -156,7 +156,10 @@ def build_url(route: Route, world) -> str:
         model = _model_for(parameter, before)
         if model is None:
             raise AssertionError(f"Cannot fill <{parameter}> in /{route.route}: name its model in PARAMETER_MODELS")
-        rows = model.objects.visible_to(actor) if issubclass(model, ScopedModel) else model.objects.all()
+        # Head-office-only models (integrity alerts) are invisible to dealer A: their newest row about dealer A.
+        brand_only = issubclass(model, ScopedModel) and model.scope.dealer is None
+        rows = (model.objects.visible_to(actor) if issubclass(model, ScopedModel) and not brand_only
+                else model.objects.all())
         if model._meta.model_name == "dealer":
             rows = rows.filter(pk=world.dealer_a.pk)
         row = rows.order_by("-pk").first()
@@ -298,6 +301,10 @@ def planted(world):
                                                verified_at=two_days_ago, first_contact_at=two_days_ago,
                                                resolution="Invoice corrected")
     Response.objects.exclude(pk__in=[r.pk for r in responses] + [follow_up.pk]).update(submitted_at=two_days_ago)
+    from insidetrack.integrity.models import Alert
+
+    Alert.objects.create(brand=world.brand, dealer=world.dealer_a, period="2026Q4", period_start=two_days_ago.date(),
+                         opened_at=two_days_ago, risk_at_opening=9.0)
     return {"responses": responses, "cases": cases, "follow_up": follow_up}
 
 

@@ -27,6 +27,7 @@ def navigation_for(actor) -> list[tuple[str, str]]:
         items.append((_("Closed loop"), reverse("cases:measures")))
     if actor.role == Role.HEAD_OFFICE:
         items.append((_("Journey"), reverse("journeys:map")))
+        items.append((_("Integrity"), reverse("integrity:queue")))
     return items
 
 

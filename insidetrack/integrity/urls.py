@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "integrity"
+urlpatterns = [
+    path("", views.queue_page, name="queue"),
+    path("alerts/<int:pk>/", views.alert_page, name="alert"),
+    path("alerts/<int:pk>/decide/", views.decide, name="decide"),
+    path("alerts/<int:pk>/note/", views.note, name="note"),
+    path("alerts/<int:pk>/exclude/", views.exclude, name="exclude"),
+    path("alerts/<int:pk>/restore/", views.restore, name="restore"),
+]

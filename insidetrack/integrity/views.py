@@ -1,0 +1,93 @@
+"""Head office's integrity pages: the alert queue and one alert's evidence with the review actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from insidetrack.core.decorators import head_office_required
+from insidetrack.core.errors import DomainError, NotFound
+
+from . import charts, selectors, services
+from .policies.review import AlertStatus
+
+
+@head_office_required
+@require_GET
+def queue_page(request: HttpRequest) -> HttpResponse:
+    """Alerts by state, strongest first; the open ones are the work."""
+    status = request.GET.get("status", AlertStatus.OPEN)
+    if status not in AlertStatus.values:
+        status = AlertStatus.OPEN
+    counts = selectors.alert_counts(request.actor)
+    return render(request, "integrity/queue.html", {
+        "rows": selectors.alert_queue(actor=request.actor, status=status),
+        "status": status,
+        "statuses": [(value, label, counts[value]) for value, label in AlertStatus.choices],
+    })
+
+
+@head_office_required
+@require_GET
+def alert_page(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        detail = selectors.alert_detail(actor=request.actor, alert_pk=pk)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    return render(request, "integrity/alert.html", {
+        "d": detail,
+        "alert": detail.alert,
+        "moves": [(value, AlertStatus(value).label) for value in detail.moves],
+        "score_json": charts.score_figure(detail.dealer_scores, detail.network_scores),
+        "weeks_json": charts.weeks_figure(detail.weeks),
+        "confirmed": detail.alert.status == AlertStatus.CONFIRMED,
+    })
+
+
+def _done(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
+    """Run one review step; a refused step (wrong state, missing reason) comes back as a message, never a 500."""
+    try:
+        action()
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, success)
+    return redirect(reverse("integrity:alert", args=[pk]))
+
+
+@head_office_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    status = request.POST.get("status", "")
+    label = AlertStatus(status).label if status in AlertStatus.values else status
+    return _done(request, pk, lambda: services.alert_decide(alert_pk=pk, actor=request.actor, status=status,
+                                                            reason=request.POST.get("reason", "")),
+                 _("Alert moved to “%(status)s”.") % {"status": label})
+
+
+@head_office_required
+@require_POST
+def note(request: HttpRequest, pk: int) -> HttpResponse:
+    return _done(request, pk, lambda: services.alert_note(alert_pk=pk, actor=request.actor,
+                                                          text=request.POST.get("text", "")), _("Note added."))
+
+
+@head_office_required
+@require_POST
+def exclude(request: HttpRequest, pk: int) -> HttpResponse:
+    return _done(request, pk, lambda: services.alert_exclude_responses(alert_pk=pk, actor=request.actor),
+                 _("The quarter's responses are left out of every reported figure."))
+
+
+@head_office_required
+@require_POST
+def restore(request: HttpRequest, pk: int) -> HttpResponse:
+    return _done(request, pk, lambda: services.alert_restore_responses(alert_pk=pk, actor=request.actor,
+                                                                       reason=request.POST.get("reason", "")),
+                 _("The responses count in the figures again."))
