@@ -109,8 +109,12 @@ def _responses(brand_id: int, since: datetime, until: datetime, dealer_index: di
     changed_s = _seconds(list(contact_changed))
     before_invite = (invited_s - changed_s) / 86400
     before_invite[~(before_invite >= 0)] = np.nan  # changed after the invitation, never, or unknown
-    at_dealer_domain = np.array([bool(email) and email.rsplit("@", 1)[-1].lower() in domains[dealer_index[d]]
-                                 for email, d in zip(emails, dealer_ids, strict=True)], dtype=bool)
+    # Only the customer's current address is kept in clear; it is the one the invitation went to unless it was
+    # changed after the invitation (then what it was is unknown, and nothing is claimed).
+    current_then = ~(changed_s > invited_s)
+    at_dealer_domain = np.array([bool(email) and bool(then) and email.rsplit("@", 1)[-1].lower()
+                                 in domains[dealer_index[d]]
+                                 for email, d, then in zip(emails, dealer_ids, current_then, strict=True)], dtype=bool)
     keys = [template_key(d, text) if text else "" for d, text in zip(dealer_ids, verbatims, strict=True)]
     repeated = {key for key, count in Counter(keys).items() if key and count >= 2}  # one text alone is no template
     groups, _ = _dense([key if key in repeated else "" for key in keys])

@@ -17,6 +17,31 @@ from .policies.review import AlertStatus
 HEAD_OFFICE_ONLY = Scope(brand="brand_id")
 
 
+class IntegrityScan(ScopedModel):
+    """One run of the detectors over a brand: when, over what, how long, and what it opened (the scan's own log)."""
+
+    scope = HEAD_OFFICE_ONLY
+
+    brand = models.ForeignKey("network.Brand", on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    first_period = models.CharField(_("first quarter"), max_length=7, blank=True)
+    last_period = models.CharField(_("last quarter"), max_length=7, blank=True)
+    responses = models.PositiveIntegerField(_("responses"), default=0)
+    dealer_periods = models.PositiveIntegerField(_("dealer-quarters tested"), default=0)
+    alerts_opened = models.PositiveIntegerField(_("alerts opened"), default=0)
+    seconds = models.FloatField(_("seconds"), default=0.0)
+    thresholds = models.JSONField(_("thresholds"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("integrity scan")
+        verbose_name_plural = _("integrity scans")
+        indexes = [models.Index(fields=["brand", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.brand} {self.started_at:%Y-%m-%d %H:%M}"
+
+
 class RiskAssessment(ScopedModel):
     """The combined gaming risk of one dealer in one quarter, as the latest scan computed it.
 

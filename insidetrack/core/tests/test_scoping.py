@@ -137,6 +137,8 @@ def _brand_row(model: type[ScopedModel], brand) -> models.Model:
                                     period_start=dt.date(2026, 7, 1), responses=40, risk=1.0, scanned_at=when)
     if label == "integrity.Alert":
         return alert()
+    if label == "integrity.IntegrityScan":
+        return model.objects.create(brand=brand, started_at=when)
     if label == "integrity.AlertEvent":
         return model.objects.create(alert=alert(), at=when, kind="opened")
     if label == "integrity.ResponseExclusion":

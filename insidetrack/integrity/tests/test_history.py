@@ -67,3 +67,20 @@ def test_short_or_unique_texts_are_no_template():
     assert template_key(1, "ok!") == ""
     assert template_key(1, "Super service, thank you") == template_key(1, "super SERVICE thank you!!")
     assert template_key(1, "Super service, thank you") != template_key(2, "Super service, thank you")
+
+
+def test_an_address_changed_after_the_invitation_is_not_held_against_the_answer(world):
+    """Only the current address is kept in clear: an old answer must not inherit a later staff address."""
+    Dealer.objects.filter(pk=world.dealer_a.pk).update(email_domain="aurelia-a.example")
+    now = clock.now()
+    old = ResponseFactory(invitation__event__customer=world.customers["a"], submitted_at=now - dt.timedelta(days=30),
+                          invited_at=now - dt.timedelta(days=30, hours=1))
+    customer = world.customers["a"]
+    customer.email = "sales@aurelia-a.example"
+    customer.contact_updated_at = now - dt.timedelta(days=1)
+    customer.save(update_fields=["email", "contact_updated_at"])
+    recent = ResponseFactory(invitation__event__customer=customer, submitted_at=now,
+                             invited_at=now - dt.timedelta(hours=1))
+    responses = _load(world).history.responses
+    flag = dict(zip(responses.response_id.tolist(), responses.contact_is_dealer_domain.tolist(), strict=True))
+    assert flag[recent.pk] is True and flag[old.pk] is False
