@@ -301,10 +301,12 @@ def planted(world):
                                                verified_at=two_days_ago, first_contact_at=two_days_ago,
                                                resolution="Invoice corrected")
     Response.objects.exclude(pk__in=[r.pk for r in responses] + [follow_up.pk]).update(submitted_at=two_days_ago)
-    from insidetrack.integrity.models import Alert
+    from insidetrack.integrity.models import Alert, Recontact, RecontactItem
 
-    Alert.objects.create(brand=world.brand, dealer=world.dealer_a, period="2026Q4", period_start=two_days_ago.date(),
-                         opened_at=two_days_ago, risk_at_opening=9.0)
+    alert = Alert.objects.create(brand=world.brand, dealer=world.dealer_a, period="2026Q4",
+                                 period_start=two_days_ago.date(), opened_at=two_days_ago, risk_at_opening=9.0)
+    recontact = Recontact.objects.create(alert=alert, drawn_at=two_days_ago, size=1)
+    RecontactItem.objects.create(recontact=recontact, response=responses[0])
     return {"responses": responses, "cases": cases, "follow_up": follow_up}
 
 

@@ -157,3 +157,53 @@ class ResponseExclusion(ScopedModel):
         verbose_name_plural = _("response exclusions")
         constraints = [models.UniqueConstraint(fields=["response"], condition=models.Q(lifted_at__isnull=True),
                                                name="one_standing_exclusion_per_response")]
+
+
+class Recontact(ScopedModel):
+    """Head office's own call to a random sample of the dealer's customers of the quarter, to compare with what the
+    survey recorded: the one piece of evidence that does not come from data the dealer could have shaped."""
+
+    scope = Scope(brand="alert__brand_id")
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="recontacts")
+    drawn_at = models.DateTimeField(_("drawn at"))
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+    size = models.PositiveSmallIntegerField(_("customers drawn"))
+
+    class Meta:
+        verbose_name = _("re-contact sample")
+        verbose_name_plural = _("re-contact samples")
+
+
+class RecontactOutcome(models.TextChoices):
+    PENDING = "pending", _("Not called yet")
+    ANSWERED = "answered", _("Answered")
+    NOT_REACHED = "not_reached", _("Not reached")
+    DECLINED = "declined", _("Declined to answer")
+
+
+class RecontactItem(ScopedModel):
+    """One customer of the sample: the original answer, and what they told head office."""
+
+    scope = Scope(brand="recontact__alert__brand_id")
+
+    recontact = models.ForeignKey(Recontact, on_delete=models.CASCADE, related_name="items")
+    response = models.ForeignKey("surveys.Response", on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=12, choices=RecontactOutcome.choices,
+                               default=RecontactOutcome.PENDING)
+    score = models.PositiveSmallIntegerField(_("score given to head office"), null=True, blank=True)
+    asked_for_score = models.BooleanField(_("was asked for a particular score"), null=True, blank=True)
+    offered_something = models.BooleanField(_("was offered something for the score"), null=True, blank=True)
+    answered_themselves = models.BooleanField(_("answered the survey themselves"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = _("re-contacted customer")
+        verbose_name_plural = _("re-contacted customers")
+        ordering = ["pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(score__isnull=True) | models.Q(score__lte=10),
+                                              name="recontact_score_0_10")]

@@ -11,10 +11,19 @@ from django.utils.translation import gettext as _
 
 from insidetrack.core.actor import Actor
 from insidetrack.core.errors import NotFound, PermissionDenied
+from insidetrack.journeys.models import Touchpoint
 from insidetrack.surveys.models import Invitation, Purpose, Response
 
-from .models import Alert, AlertEvent, ResponseExclusion, RiskAssessment
-from .policies.names import signal_name, signal_question
+from .models import (
+    Alert,
+    AlertEvent,
+    Recontact,
+    RecontactItem,
+    RecontactOutcome,
+    ResponseExclusion,
+    RiskAssessment,
+)
+from .policies.names import pattern_name, signal_name, signal_question, strength_name
 from .policies.review import TRANSITIONS, AlertStatus
 from .services import excludable_responses, quarter_bounds
 
@@ -56,11 +65,28 @@ class SignalRow:
     name: str
     question: str
     touchpoint: str
-    observed: float | None
-    reference: float | None
-    q: float | None
-    count: int | None
-    size: int | None
+    observed: str
+    reference: str
+    q: str
+    counts: str
+
+
+def _figure(value: object, unit: str) -> str:
+    """A share as a percentage, an NPS or a ratio as a number: what the analyst compares, not raw floats."""
+    if not isinstance(value, int | float):
+        return ""
+    if "NPS" in unit:
+        return f"{value:.1f}"
+    if 0.0 <= value <= 1.0:
+        return f"{100 * value:.0f}%" if value >= 0.01 or value == 0 else f"{100 * value:.1f}%"
+    return f"{value:.2f}"
+
+
+def _q_text(value: object) -> str:
+    """BH q-values below 1 in 10,000 read the same to anyone deciding: no 2.3e-298."""
+    if not isinstance(value, int | float):
+        return ""
+    return "< 0.0001" if value < 0.0001 else f"{value:.4f}"
 
 
 @dataclass(frozen=True)
@@ -80,6 +106,44 @@ class WeekRow:
     promoters: int
 
 
+@dataclass(frozen=True)
+class RecontactComparison:
+    """What the customers told head office against what the survey recorded for them."""
+
+    recontact: Recontact
+    items: list[RecontactItem]
+    answered: int
+    original_mean: float | None
+    recontact_mean: float | None
+    original_promoters: int
+    recontact_promoters: int
+    asked: int
+    offered: int
+    not_themselves: int
+    p_value: float | None
+
+
+def _compare(recontact: Recontact) -> RecontactComparison:
+    items = list(recontact.items.select_related("response__customer", "response__touchpoint").order_by("pk"))
+    answered = [i for i in items if i.outcome == RecontactOutcome.ANSWERED and i.score is not None]
+    original = [i.response.score for i in answered]
+    again = [i.score for i in answered]
+    p_value = None
+    if len(answered) >= 5 and any(a != b for a, b in zip(original, again, strict=True)):
+        from scipy.stats import wilcoxon
+
+        # One-sided: were the recorded scores higher than what customers say to head office?
+        p_value = float(wilcoxon(original, again, alternative="greater", zero_method="zsplit").pvalue)
+    return RecontactComparison(
+        recontact=recontact, items=items, answered=len(answered),
+        original_mean=sum(original) / len(original) if original else None,
+        recontact_mean=sum(again) / len(again) if again else None,
+        original_promoters=sum(score >= 9 for score in original), recontact_promoters=sum(s >= 9 for s in again),
+        asked=sum(i.asked_for_score is True for i in answered), offered=sum(i.offered_something is True
+                                                                             for i in answered),
+        not_themselves=sum(i.answered_themselves is False for i in answered), p_value=p_value)
+
+
 @dataclass
 class AlertDetail:
     alert: Alert
@@ -91,20 +155,28 @@ class AlertDetail:
     network_scores: list[int]
     weeks: list[WeekRow]
     events: list[AlertEvent]
+    pattern: str
+    strength: str
     excluded: int
     excludable: int
     moves: list[str]
+    recontacts: list[RecontactComparison]
 
 
-def _signal_rows(signals: list) -> list[SignalRow]:
+def _signal_rows(signals: list, touchpoint_names: dict[str, str]) -> list[SignalRow]:
     rows = []
     for item in signals:
         if not isinstance(item, dict) or "code" not in item:
             continue
-        rows.append(SignalRow(code=item["code"], name=signal_name(item["code"]), question=signal_question(item["code"]),
-                              touchpoint=str(item.get("touchpoint", "")), observed=item.get("observed"),
-                              reference=item.get("reference"), q=item.get("q"), count=item.get("count"),
-                              size=item.get("size")))
+        unit = str(item.get("effect_unit", ""))
+        count, size = item.get("count"), item.get("size")
+        rows.append(SignalRow(
+            code=item["code"], name=signal_name(item["code"]), question=signal_question(item["code"]),
+            touchpoint=touchpoint_names.get(str(item.get("touchpoint", "")), str(item.get("touchpoint", ""))),
+            observed=_figure(item.get("observed"), unit), reference=_figure(item.get("reference"), unit),
+            q=_q_text(item.get("q")),
+            counts=f"{count:,.0f} / {size:,.0f}" if isinstance(count, int | float) and isinstance(size, int | float)
+            and size else ""))
     return rows
 
 
@@ -155,7 +227,11 @@ def alert_detail(*, actor: Actor, alert_pk: int) -> AlertDetail:
     network = quarter.filter(brand_id=alert.brand_id, dealer__country=alert.dealer.country).exclude(
         dealer_id=alert.dealer_id)
     return AlertDetail(
-        alert=alert, assessment=assessment, signals=_signal_rows(signals),
+        alert=alert, assessment=assessment,
+        signals=_signal_rows(signals, {t.code: t.display_name() for t in Touchpoint.objects.filter(
+            journey__brand_id=alert.brand_id)}),
+        pattern=pattern_name(str(evidence.get("pattern", ""))) if isinstance(evidence, dict) else "",
+        strength=strength_name(str(evidence.get("strength", ""))) if isinstance(evidence, dict) else "",
         ruled_out=[str(item.get("text", item)) if isinstance(item, dict) else str(item)
                    for item in (assessment.ruled_out if assessment else [])],
         examples=examples,
@@ -166,5 +242,7 @@ def alert_detail(*, actor: Actor, alert_pk: int) -> AlertDetail:
         excluded=ResponseExclusion.objects.filter(alert=alert, lifted_at__isnull=True).count(),
         excludable=len(excludable_responses(alert)),
         moves=sorted(TRANSITIONS[AlertStatus(alert.status)], key=AlertStatus.values.index),
+        recontacts=[_compare(r) for r in Recontact.objects.visible_to(actor).filter(alert=alert).order_by("-drawn_at",
+                                                                                                          "-pk")],
     )
 

@@ -7,6 +7,7 @@ disagree with the exclusions.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -18,9 +19,17 @@ from insidetrack.analytics.rollups import rollups_update
 from insidetrack.core import clock
 from insidetrack.core.actor import Actor
 from insidetrack.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from insidetrack.surveys.models import Response
+from insidetrack.surveys.models import Purpose, Response
 
-from .models import Alert, AlertEvent, AlertEventKind, ResponseExclusion
+from .models import (
+    Alert,
+    AlertEvent,
+    AlertEventKind,
+    Recontact,
+    RecontactItem,
+    RecontactOutcome,
+    ResponseExclusion,
+)
 from .policies.review import REASON_REQUIRED, AlertStatus, check_transition
 
 MAX_REASON = 2000
@@ -160,3 +169,71 @@ def alert_restore_responses(*, alert_pk: int, actor: Actor, reason: str, now: da
     _event(alert, actor=actor, kind=AlertEventKind.RESTORED, at=now, detail=text, data={"count": len(pks)})
     return len(pks)
 
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Independent re-contact
+
+RECONTACT_SIZE = 10
+MAX_RECONTACT_SIZE = 50
+
+
+@transaction.atomic
+def recontact_draw(*, alert_pk: int, actor: Actor, size: int = RECONTACT_SIZE, now: datetime | None = None,
+                   rng: random.Random | None = None) -> Recontact:
+    """Draw a random sample of the quarter's answering customers for head office to call.
+
+    Random, so the dealer cannot steer which customers are asked; drawn from customers that still exist and can be
+    reached (an erased customer or one without any contact cannot be called).
+    """
+    now = now or clock.now()
+    alert = _locked_alert(alert_pk=alert_pk, actor=actor)
+    if not 1 <= size <= MAX_RECONTACT_SIZE:
+        raise ValidationFailed(_("Draw between 1 and %(max)d customers.") % {"max": MAX_RECONTACT_SIZE},
+                               field="size")
+    since, until = quarter_bounds(alert.period_start)
+    candidates = list(Response.objects.filter(dealer_id=alert.dealer_id, purpose=Purpose.SURVEY,
+                                              submitted_at__gte=since, submitted_at__lt=until,
+                                              customer__isnull=False)
+                      .exclude(customer__email="", customer__phone="")
+                      .order_by("pk").values_list("pk", flat=True))
+    if not candidates:
+        raise Conflict(_("No customer of this quarter can be reached."), code="nobody_to_call")
+    chosen = sorted((rng or random.SystemRandom()).sample(candidates, min(size, len(candidates))))
+    recontact = Recontact.objects.create(alert=alert, drawn_at=now, size=len(chosen),
+                                         drawn_by_id=None if actor.is_system else actor.user_id)
+    RecontactItem.objects.bulk_create([RecontactItem(recontact=recontact, response_id=pk) for pk in chosen])
+    _event(alert, actor=actor, kind=AlertEventKind.RECONTACT, at=now,
+           detail=_("%(count)d customers drawn at random to call.") % {"count": len(chosen)},
+           data={"recontact": recontact.pk, "count": len(chosen)})
+    return recontact
+
+
+@transaction.atomic
+def recontact_record(*, item_pk: int, actor: Actor, outcome: str, score: int | None = None,
+                     asked_for_score: bool | None = None, offered_something: bool | None = None,
+                     answered_themselves: bool | None = None, note: str = "",
+                     now: datetime | None = None) -> RecontactItem:
+    """Record what a customer told head office; an answer needs the score, the other questions may stay open."""
+    now = now or clock.now()
+    _require_head_office(actor)
+    item = (RecontactItem.objects.visible_to(actor).select_for_update().select_related("recontact__alert")
+            .filter(pk=item_pk).first())
+    if item is None:
+        raise NotFound(_("re-contacted customer not found"))
+    if outcome not in RecontactOutcome.values or outcome == RecontactOutcome.PENDING:
+        raise ValidationFailed(_("Say how the call went: answered, not reached or declined."), field="outcome")
+    if outcome == RecontactOutcome.ANSWERED:
+        if score is None or not 0 <= score <= 10:
+            raise ValidationFailed(_("An answered call needs the customer's score, from 0 to 10."), field="score")
+    else:
+        score = asked_for_score = offered_something = answered_themselves = None
+    item.outcome, item.score = outcome, score
+    item.asked_for_score, item.offered_something, item.answered_themselves = (asked_for_score, offered_something,
+                                                                               answered_themselves)
+    item.note = _reason(note, required=False)
+    item.recorded_at, item.recorded_by_id = now, None if actor.is_system else actor.user_id
+    item.save()
+    _event(item.recontact.alert, actor=actor, kind=AlertEventKind.RECONTACT_ANSWER, at=now,
+           detail=str(RecontactOutcome(outcome).label), data={"item": item.pk, "outcome": outcome})
+    return item

@@ -10,4 +10,6 @@ urlpatterns = [
     path("alerts/<int:pk>/note/", views.note, name="note"),
     path("alerts/<int:pk>/exclude/", views.exclude, name="exclude"),
     path("alerts/<int:pk>/restore/", views.restore, name="restore"),
+    path("alerts/<int:pk>/recontact/", views.recontact_draw, name="recontact_draw"),
+    path("alerts/<int:pk>/recontact/<int:item_pk>/", views.recontact_record, name="recontact_record"),
 ]

@@ -13,6 +13,7 @@ from insidetrack.core.decorators import head_office_required
 from insidetrack.core.errors import DomainError, NotFound
 
 from . import charts, selectors, services
+from .models import RecontactOutcome
 from .policies.review import AlertStatus
 
 
@@ -45,6 +46,8 @@ def alert_page(request: HttpRequest, pk: int) -> HttpResponse:
         "score_json": charts.score_figure(detail.dealer_scores, detail.network_scores),
         "weeks_json": charts.weeks_figure(detail.weeks),
         "confirmed": detail.alert.status == AlertStatus.CONFIRMED,
+        "outcomes": [(value, label) for value, label in RecontactOutcome.choices if value != RecontactOutcome.PENDING],
+        "recontact_size": services.RECONTACT_SIZE,
     })
 
 
@@ -91,3 +94,32 @@ def restore(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(request, pk, lambda: services.alert_restore_responses(alert_pk=pk, actor=request.actor,
                                                                        reason=request.POST.get("reason", "")),
                  _("The responses count in the figures again."))
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return -1  # out of range: the service names the problem
+
+
+def _yes_no(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
+
+
+@head_office_required
+@require_POST
+def recontact_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    size = _int_or_none(request.POST.get("size")) or services.RECONTACT_SIZE
+    return _done(request, pk, lambda: services.recontact_draw(alert_pk=pk, actor=request.actor, size=size),
+                 _("Customers drawn: call them and record what they say."))
+
+
+@head_office_required
+@require_POST
+def recontact_record(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    post = request.POST
+    return _done(request, pk, lambda: services.recontact_record(
+        item_pk=item_pk, actor=request.actor, outcome=post.get("outcome", ""), score=_int_or_none(post.get("score")),
+        asked_for_score=_yes_no(post.get("asked")), offered_something=_yes_no(post.get("offered")),
+        answered_themselves=_yes_no(post.get("themselves")), note=post.get("note", "")), _("Call recorded."))

@@ -137,6 +137,13 @@ def _brand_row(model: type[ScopedModel], brand) -> models.Model:
                                     period_start=dt.date(2026, 7, 1), responses=40, risk=1.0, scanned_at=when)
     if label == "integrity.Alert":
         return alert()
+    if label == "integrity.Recontact":
+        return model.objects.create(alert=alert(), drawn_at=when, size=1)
+    if label == "integrity.RecontactItem":
+        from insidetrack.integrity.models import Recontact
+
+        recontact = Recontact.objects.create(alert=alert(), drawn_at=when, size=1)
+        return model.objects.create(recontact=recontact, response=ResponseFactory())
     if label == "integrity.IntegrityScan":
         return model.objects.create(brand=brand, started_at=when)
     if label == "integrity.AlertEvent":

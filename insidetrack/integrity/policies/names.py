@@ -37,3 +37,20 @@ def signal_name(code: str) -> str:
 
 def signal_question(code: str) -> str:
     return str(SIGNALS[code][1]) if code in SIGNALS else ""
+
+
+PATTERNS: dict[str, str] = {
+    "asking or paying for 10s": _("Asking or paying for 10s"),
+    "quarter-end push": _("Quarter-end push"),
+    "on-site completion": _("Surveys completed on site"),
+}
+
+STRENGTHS: dict[str, str] = {"strong": _("strong"), "moderate": _("moderate"), "weak": _("weak"), "none": _("none")}
+
+
+def pattern_name(code: str) -> str:
+    return str(PATTERNS.get(code, code))
+
+
+def strength_name(code: str) -> str:
+    return str(STRENGTHS.get(code, code))
