@@ -54,7 +54,7 @@ TRUE = {"1", "true", "yes", "y"}
 FALSE = {"0", "false", "no", "n"}
 
 DEALER_COLUMNS = dict(required=("code", "name", "region", "country"),
-                      optional=("region_name", "city", "language", "time_zone"))
+                      optional=("region_name", "city", "language", "time_zone", "email_domain"))
 CUSTOMER_COLUMNS = dict(required=("ref", "dealer_code", "first_name", "last_name"),
                         optional=("email", "email_hash", "phone", "phone_hash", "language", "consent", "deal_type",
                                   "contact_updated_at", "created_at"))
@@ -214,7 +214,7 @@ class _Plan:
                 continue
             dealer = Dealer(brand=self.brand, region=region, code=row["code"], name=row["name"],
                             city=row.get("city", ""), country=country, language=row.get("language") or "en",
-                            time_zone=time_zone)
+                            time_zone=time_zone, email_domain=row.get("email_domain", "").strip().lower()[:120])
             self.dealer_by_code[dealer.code] = dealer
             self.new_dealers.append(dealer)
             file.imported += 1

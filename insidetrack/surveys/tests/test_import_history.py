@@ -73,6 +73,9 @@ def test_example_history_round_trip(db, tmp_path, no_surveys):
 
     assert counts() == (2, 4, 5, 5, 3)
     assert "No survey was sent" in output
+    # The dealer's own e-mail domain, against which integrity checks customer contacts.
+    assert dict(Dealer.objects.values_list("code", "email_domain")) == {"LDN01": "aurelia-parklane.example",
+                                                                        "MUC01": ""}
     assert list(tmp_path.iterdir()) == []  # no rejects
     assert set(OperationalEvent.objects.values_list("source", flat=True)) == {Source.IMPORT}
 
