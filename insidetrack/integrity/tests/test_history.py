@@ -65,7 +65,8 @@ def test_seconds_to_answer_and_contact_changes_are_measured_from_the_invitation(
 
 def test_short_or_unique_texts_are_no_template():
     assert template_key(1, "ok!") == ""
-    assert template_key(1, "Super service, thank you") == template_key(1, "super SERVICE thank you!!")
+    assert template_key(1, "Super service, thank you") == template_key(1, " Super service, thank you!! ")
+    assert template_key(1, "Super service, thank you") != template_key(1, "Super service, thank you Anna")
     assert template_key(1, "Super service, thank you") != template_key(2, "Super service, thank you")
 
 
