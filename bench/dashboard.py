@@ -91,6 +91,31 @@ def _admin(url: str):
     return psycopg.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")), autocommit=True)
 
 
+def bench_database(name: str, *, reuse: bool) -> bool:
+    """Point Django at the benchmark's own PostgreSQL database (new unless ``reuse`` finds it) and set it up.
+
+    Returns whether the database is fresh (and so must be loaded). Only ``DATABASE_URL``'s host and credentials are
+    used: the benchmark never touches the database the URL names.
+    """
+    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    if not base_url.startswith("postgres"):
+        sys.exit("DATABASE_URL must point to PostgreSQL (only the host and credentials are used)")
+    with _admin(base_url) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+        fresh = not (reuse and exists)
+        if fresh:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = urlunsplit(urlsplit(base_url)._replace(path=f"/{name}"))
+    os.environ["DATABASE_CONN_MAX_AGE"] = "0"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insidetrack.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    return fresh
+
+
 def _largest_remainder(weights: list[float], total: int) -> list[int]:
     """Integer counts summing to ``total`` in proportion to ``weights``."""
     scaled = [w / sum(weights) * total for w in weights]
@@ -582,23 +607,9 @@ def main() -> None:
     parser.add_argument("--skip-pandas", action="store_true")
     options = parser.parse_args()
 
-    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    if not base_url.startswith("postgres"):
-        sys.exit("DATABASE_URL must point to PostgreSQL (only the host and credentials are used)")
     name = options.database
-    with _admin(base_url) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
-        fresh = not (options.reuse and exists)
-        if fresh:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(urlsplit(base_url)._replace(path=f"/{name}"))
-    os.environ["DATABASE_CONN_MAX_AGE"] = "0"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insidetrack.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    fresh = bench_database(name, reuse=options.reuse)
     from django.core.management import call_command
     from django.db import connection
     from rich.console import Console

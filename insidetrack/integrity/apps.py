@@ -8,3 +8,7 @@ class IntegrityConfig(AppConfig):
     name = "insidetrack.integrity"
     label = "integrity"
     verbose_name = _("Integrity")
+
+    def ready(self) -> None:
+        # Registers the daily scan with the every-minute sweep.
+        from . import tasks  # noqa: F401

@@ -106,4 +106,5 @@ def test_a_real_worker_on_redis_runs_the_beat_task(tmp_path):
                                      "'insidetrack.cases.tasks.cases_sweep': 0, "
                                      "'insidetrack.verbatims.tasks.verbatims_sweep': 0, "
                                      "'insidetrack.analytics.tasks.rollups_sweep': 0, "
-                                     "'insidetrack.analytics.tasks.scorecards_sweep': 0}")
+                                     "'insidetrack.analytics.tasks.scorecards_sweep': 0, "
+                                     "'insidetrack.integrity.tasks.integrity_sweep': 0}")

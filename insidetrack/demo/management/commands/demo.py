@@ -75,6 +75,7 @@ class Command(BaseCommand):
             self._print_report(console, report)
             if not options["no_analysis"]:
                 self._analyse(console, brand_setup())  # the brand generate() set up
+                self._scan(console, brand_setup())
         else:
             console.print("A demo world is already there (use [bold]--reset[/bold] to generate a new one).")
             if Response.objects.exclude(verbatim="").filter(analysis__isnull=True).exists():
@@ -94,6 +95,16 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         self._serve(console, options["addrport"])
+
+    @staticmethod
+    def _scan(console: Console, brand: Brand) -> None:
+        """The integrity scan the nightly sweep would run, so the planted gaming dealers are in the alert queue."""
+        from insidetrack.integrity.scanning import integrity_scan
+
+        with console.status("Scanning for gamed scores…"):
+            scan = integrity_scan(brand_id=brand.pk).scan
+        console.print(f"Integrity scan: {scan.dealer_periods:,} dealer-quarters tested in {scan.seconds:.1f} s, "
+                      f"{scan.alerts_opened} alert(s) for head office to review.")
 
     @staticmethod
     def _print_report(console: Console, report: GenerationReport) -> None:
