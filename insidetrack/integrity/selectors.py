@@ -185,12 +185,14 @@ def _score_counts(responses: QuerySet[Response]) -> list[int]:
     return [counts.get(score, 0) for score in range(11)]
 
 
-def _weeks(alert: Alert, since: datetime, until: datetime) -> list[WeekRow]:
+def _weeks(actor: Actor, alert: Alert, since: datetime, until: datetime) -> list[WeekRow]:
     """Invitations and answers per week of the quarter: the time pattern a quarter-end push leaves."""
-    sent = Invitation.objects.filter(dealer_id=alert.dealer_id, purpose=Purpose.SURVEY, sent_at__gte=since,
-                                     sent_at__lt=until).values_list("sent_at", flat=True)
-    answers = Response.objects.filter(dealer_id=alert.dealer_id, purpose=Purpose.SURVEY, submitted_at__gte=since,
-                                      submitted_at__lt=until).values_list("submitted_at", "score")
+    sent = Invitation.objects.visible_to(actor).filter(
+        dealer_id=alert.dealer_id, purpose=Purpose.SURVEY, sent_at__gte=since, sent_at__lt=until,
+    ).values_list("sent_at", flat=True)
+    answers = Response.objects.visible_to(actor).filter(
+        dealer_id=alert.dealer_id, purpose=Purpose.SURVEY, submitted_at__gte=since, submitted_at__lt=until,
+    ).values_list("submitted_at", "score")
     invitations = Counter((moment - since).days // 7 for moment in sent)
     responses: Counter[int] = Counter()
     promoters: Counter[int] = Counter()
@@ -218,12 +220,13 @@ def alert_detail(*, actor: Actor, alert_pk: int) -> AlertDetail:
         for pk in pks:
             by_signal.setdefault(int(pk), []).append(signal_name(code))
     chosen = list(by_signal)[:EXAMPLES_SHOWN]
-    rows = {r.pk: r for r in Response.objects.filter(pk__in=chosen, dealer_id=alert.dealer_id)
+    rows = {r.pk: r for r in Response.objects.visible_to(actor).filter(pk__in=chosen, dealer_id=alert.dealer_id)
             .select_related("touchpoint")}
     examples = [Example(response=rows[pk], signals=by_signal[pk], excluded=rows[pk].excluded_at is not None,
                         seconds_to_answer=(rows[pk].submitted_at - rows[pk].invited_at).total_seconds()
                         if rows[pk].invited_at else None) for pk in chosen if pk in rows]
-    quarter = Response.objects.filter(purpose=Purpose.SURVEY, submitted_at__gte=since, submitted_at__lt=until)
+    quarter = Response.objects.visible_to(actor).filter(purpose=Purpose.SURVEY, submitted_at__gte=since,
+                                                        submitted_at__lt=until)
     network = quarter.filter(brand_id=alert.brand_id, dealer__country=alert.dealer.country).exclude(
         dealer_id=alert.dealer_id)
     return AlertDetail(
@@ -237,7 +240,7 @@ def alert_detail(*, actor: Actor, alert_pk: int) -> AlertDetail:
         examples=examples,
         dealer_scores=_score_counts(quarter.filter(dealer_id=alert.dealer_id)),
         network_scores=_score_counts(network),
-        weeks=_weeks(alert, since, until),
+        weeks=_weeks(actor, alert, since, until),
         events=list(AlertEvent.objects.visible_to(actor).filter(alert=alert).order_by("at", "pk")),
         excluded=ResponseExclusion.objects.filter(alert=alert, lifted_at__isnull=True).count(),
         excludable=len(excludable_responses(alert)),
