@@ -378,5 +378,6 @@ def test_a_failed_send_is_retried_by_the_next_sweep(world, outbox, monkeypatch):
     assert outbox[-1].to == ["head_office@example.com"]
 
 
-def test_the_sweep_is_registered_last():
-    assert PERIODIC_SWEEPS[-1] is tasks.scorecards_sweep
+def test_the_sweep_runs_after_the_rollups_are_brought_up_to_date():
+    """The e-mailed scorecards read the rollups: the same minute's rollup sweep must have run first."""
+    assert PERIODIC_SWEEPS.index(tasks.rollups_sweep) < PERIODIC_SWEEPS.index(tasks.scorecards_sweep)
