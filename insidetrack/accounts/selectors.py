@@ -60,3 +60,11 @@ def actor_for_api_token(raw_token: str) -> tuple[Actor, ApiToken] | None:
     actor = Actor(role=Role.DEALER_PRINCIPAL, brand_id=token.dealer.brand_id, region_id=token.dealer.region_id,
                   dealer_id=token.dealer_id, api_token_id=token.pk)
     return actor, token
+
+
+def actor_display_name(actor: Actor) -> str:
+    """The name an audit trail keeps for who acted (written as text, so it still reads once the account is gone)."""
+    if actor.is_system:
+        return "Inside Track"
+    user = User.objects.filter(pk=actor.user_id).only("first_name", "last_name", "email").first()
+    return (user.get_full_name() or user.email) if user else ""

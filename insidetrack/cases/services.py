@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from insidetrack.accounts.models import Membership, User
+from insidetrack.accounts.selectors import actor_display_name
 from insidetrack.core import clock
 from insidetrack.core.actor import Actor
 from insidetrack.core.claims import claim
@@ -169,13 +170,6 @@ def case_open_for_response(*, response_pk: int, now: datetime | None = None) -> 
 # People acting on a case
 
 
-def _actor_name(actor: Actor) -> str:
-    if actor.is_system:
-        return "Inside Track"
-    user = User.objects.filter(pk=actor.user_id).only("first_name", "last_name", "email").first()
-    return (user.get_full_name() or user.email) if user else ""
-
-
 def _locked_case(*, case_pk: int, actor: Actor) -> Case:
     """The case, locked for this transaction, if the actor may work on it; 404 if they may not see it."""
     if not (actor.is_system or actor.is_staff_role):
@@ -192,7 +186,7 @@ def _event(case: Case, *, actor: Actor, kind: str, at: datetime, name: str | Non
            from_status: str = "", to_status: str = "", data: dict | None = None) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case, at=at, kind=kind, actor_id=None if actor.is_system else actor.user_id,
-        actor_name=name if name is not None else _actor_name(actor), detail=detail, from_status=from_status,
+        actor_name=name if name is not None else actor_display_name(actor), detail=detail, from_status=from_status,
         to_status=to_status, data=data or {},
     )
 
@@ -333,7 +327,7 @@ def case_log_call(*, case_pk: int, actor: Actor, outcome: str, note: str = "", n
     note = _clean_text(note, field_name="note", required=False, message="")
     if case.status == S.CLOSED:
         raise Conflict(_("This case is closed."), code="case_closed")
-    name = _actor_name(actor)
+    name = actor_display_name(actor)
     _event(case, actor=actor, kind=CaseEventKind.CALL, at=now, name=name, detail=note,
            data={"outcome": outcome})
     changed: list[str] = []
@@ -516,7 +510,7 @@ def goodwill_offer(*, case_pk: int, actor: Actor, description: str, amount: obje
         requested_by_id=actor.user_id, requested_at=now,
         decided_by_id=actor.user_id if approved else None, decided_at=now if approved else None,
     )
-    name = _actor_name(actor)
+    name = actor_display_name(actor)
     data = {"goodwill": goodwill.pk, "amount": str(value), "currency": policy.currency}
     _event(case, actor=actor, kind=CaseEventKind.GOODWILL_REQUESTED, at=now, name=name, detail=description, data=data)
     if approved:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from insidetrack.accounts.models import User
+from insidetrack.accounts.selectors import actor_display_name
 from insidetrack.analytics.rollups import rollups_update
 from insidetrack.core import clock
 from insidetrack.core.actor import Actor
@@ -50,13 +50,6 @@ def _require_head_office(actor: Actor) -> None:
     raise PermissionDenied(_("Only head office reviews integrity alerts."))
 
 
-def _actor_name(actor: Actor) -> str:
-    if actor.is_system:
-        return "Inside Track"
-    user = User.objects.filter(pk=actor.user_id).only("first_name", "last_name", "email").first()
-    return (user.get_full_name() or user.email) if user else ""
-
-
 def _locked_alert(*, alert_pk: int, actor: Actor) -> Alert:
     _require_head_office(actor)
     alert = Alert.objects.visible_to(actor).select_for_update().filter(pk=alert_pk).first()
@@ -68,7 +61,7 @@ def _locked_alert(*, alert_pk: int, actor: Actor) -> Alert:
 def _event(alert: Alert, *, actor: Actor, kind: str, at: datetime, detail: str = "",
            data: dict | None = None) -> AlertEvent:
     return AlertEvent.objects.create(alert=alert, at=at, kind=kind, actor_id=None if actor.is_system else actor.user_id,
-                                     actor_name=_actor_name(actor), detail=detail, data=data or {})
+                                     actor_name=actor_display_name(actor), detail=detail, data=data or {})
 
 
 def _reason(text: str, *, required: bool) -> str:
