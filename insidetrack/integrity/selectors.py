@@ -23,7 +23,7 @@ from .models import (
     ResponseExclusion,
     RiskAssessment,
 )
-from .policies.names import pattern_name, signal_name, signal_question, strength_name
+from .policies.names import explanation_text, pattern_name, signal_name, signal_question, strength_name
 from .policies.review import TRANSITIONS, AlertStatus
 from .services import excludable_responses, quarter_bounds
 
@@ -229,14 +229,13 @@ def alert_detail(*, actor: Actor, alert_pk: int) -> AlertDetail:
                                                         submitted_at__lt=until)
     network = quarter.filter(brand_id=alert.brand_id, dealer__country=alert.dealer.country).exclude(
         dealer_id=alert.dealer_id)
+    touchpoint_names = {t.code: t.display_name() for t in Touchpoint.objects.filter(journey__brand_id=alert.brand_id)}
     return AlertDetail(
         alert=alert, assessment=assessment,
-        signals=_signal_rows(signals, {t.code: t.display_name() for t in Touchpoint.objects.filter(
-            journey__brand_id=alert.brand_id)}),
+        signals=_signal_rows(signals, touchpoint_names),
         pattern=pattern_name(str(evidence.get("pattern", ""))) if isinstance(evidence, dict) else "",
         strength=strength_name(str(evidence.get("strength", ""))) if isinstance(evidence, dict) else "",
-        ruled_out=[str(item.get("text", item)) if isinstance(item, dict) else str(item)
-                   for item in (assessment.ruled_out if assessment else [])],
+        ruled_out=[explanation_text(item, touchpoint_names) for item in (assessment.ruled_out if assessment else [])],
         examples=examples,
         dealer_scores=_score_counts(quarter.filter(dealer_id=alert.dealer_id)),
         network_scores=_score_counts(network),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 SIGNALS: dict[str, tuple[str, str]] = {
@@ -42,6 +43,7 @@ def signal_question(code: str) -> str:
 PATTERNS: dict[str, str] = {
     "asking or paying for 10s": _("Asking or paying for 10s"),
     "quarter-end push": _("Quarter-end push"),
+    "suppression or jump": _("Suppressed surveys or a sudden jump"),
     "on-site completion": _("Surveys completed on site"),
 }
 
@@ -54,3 +56,52 @@ def pattern_name(code: str) -> str:
 
 def strength_name(code: str) -> str:
     return str(STRENGTHS.get(code, code))
+
+
+#: The innocent situations the combiner weighs (``combine.EXPLANATIONS``), as a reviewer would say them.
+EXPLANATIONS: dict[str, str] = {
+    "lounge": _("customers answering on the dealer's lounge Wi-Fi while they wait"),
+    "fleet": _("fleet drivers whose invitations go to one fleet manager's address and device"),
+    "lounge_and_fleet": _("both a customer lounge and fleet customers"),
+    "polarised": _("a clientele that has always given more 10s and fewer 7-9s than the dealer's level suggests"),
+}
+
+
+def _percent(value: object) -> str:
+    try:
+        return f"{float(value):.0%}"  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "?"
+
+
+def explanation_text(item: object, touchpoint_names: dict[str, str] | None = None) -> str:
+    """One checked innocent explanation in the reader's language.
+
+    The scan stores codes and figures (``combine._explanations``) so that an alert reads in German to a German
+    analyst; rows written before that (plain English sentences) and unknown codes fall back to the stored text.
+    """
+    if not isinstance(item, dict):
+        return str(item)
+    code = item.get("code")
+    place = (touchpoint_names or {}).get(str(item.get("touchpoint", "")), str(item.get("touchpoint", "")))
+    if code in EXPLANATIONS and "risk_left" in item:
+        return gettext("%(explanation)s: ruled out, the other signals of “%(pattern)s” remain (1 in 10^%(left)s "
+                       "without the signals it could explain)") % {
+            "explanation": EXPLANATIONS[code], "pattern": pattern_name(str(item.get("pattern", ""))),
+            "left": f"{float(item['risk_left']):.1f}"}
+    if code in EXPLANATIONS:
+        return str(EXPLANATIONS[code])
+    if code == "deliveries":
+        return gettext("%(touchpoint)s: the quarter-end response peak (%(observed)s of answers in the last three "
+                       "weeks, %(usual)s usually) is matched by a quarter-end invitation peak (%(invited)s of "
+                       "invitations): deliveries, not pushing") % {
+            "touchpoint": place, "observed": _percent(item.get("observed")), "usual": _percent(item.get("usual")),
+            "invited": _percent(item.get("invited"))}
+    if code == "gradual_rise":
+        return gettext("%(touchpoint)s: the NPS rise (+%(rise)s points over four quarters) is gradual: improvement, "
+                       "not a jump") % {"touchpoint": place, "rise": f"{float(item.get('rise', 0)):.0f}"}
+    if code == "consistent_tens":
+        return gettext("%(touchpoint)s: many 10s (%(tens)s against %(network)s in the network), but the middle is "
+                       "not missing for the dealer's level and the verbatims agree with the scores") % {
+            "touchpoint": place, "tens": _percent(item.get("tens")), "network": _percent(item.get("network"))}
+    return str(item.get("text", code))

@@ -45,6 +45,7 @@ SHARED_CUSTOMERS = 3        # a device, contact or network used by at least this
 DEALER_NETWORK_DEALERS = 2  # a network used at most at this many dealers is "a dealer's" (not a mobile carrier's)
 TEMPLATE_COPIES = 3         # a template: at least this many near-identical verbatims in the cell
 MAX_LAG_DAYS = 60
+MIN_NULL_DEALERS = 8        # a null group fitted from fewer dealers than this borrows from the other small markets
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -253,7 +254,8 @@ def _table(ctx: Context, family: str, pool: _Pool, statistic: np.ndarray, effect
                               p_quarter)
     # Pooled over the dealer's tested touchpoints.
     shape = (ctx.D, ctx.T, ctx.Q)
-    keep = tested.reshape(shape)
+    keep = (tested | (ctx.fit & np.isfinite(pool.b) & (np.nan_to_num(pool.b) > 0))).reshape(shape)
+    keep &= (np.where(keep, ctx.n.reshape(shape), 0.0).sum(1) >= MIN_RESPONSES)[:, None, :]
     a = np.where(keep, np.nan_to_num(pool.a).reshape(shape), 0.0).sum(1).ravel()
     b = np.where(keep, np.nan_to_num(pool.b).reshape(shape), 0.0).sum(1).ravel()
     if pool.kind == "count":
@@ -515,7 +517,13 @@ def templated_verbatims(ctx: Context) -> SignalTable:
     edges = np.unique(np.quantile(sizes, [0.2, 0.4, 0.6, 0.8])) if len(sizes) else np.zeros(0)
     band = np.searchsorted(edges, m, side="right")
     market = np.asarray(ctx.history.network.dealer_market)[ctx.cell_dealer]
-    return _share_signal(ctx, "templated_verbatims", excess, m, group=market * 5 + band, groups=ctx.M * 5)
+    group = market * 5 + band
+    # A market with a handful of dealers cannot say what coincidences look like at its size (one big dealer would
+    # be its own null): its cells join the band of every such market.
+    fitted = ctx.fit & (m > 0)
+    dealers_in = np.array([len(np.unique(ctx.cell_dealer[fitted & (group == g)])) for g in range(ctx.M * 5)])
+    group = np.where(dealers_in[group] < MIN_NULL_DEALERS, ctx.M * 5 + band, group)
+    return _share_signal(ctx, "templated_verbatims", excess, m, group=group, groups=ctx.M * 5 + 5)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -775,7 +783,30 @@ def not_invited(ctx: Context) -> SignalTable:
     cell = ctx.cell_of(ev.dealer, ev.touchpoint, ctx.notes["_ev_quarter"])
     m = np.bincount(cell, minlength=ctx.cells).astype(float)
     x = np.bincount(cell, weights=~np.asarray(ev.invited, dtype=bool), minlength=ctx.cells)
-    return _share_signal(ctx, "not_invited", x, m)
+    return _share_signal(ctx, "not_invited", x, m, expected=_quarter_rate(ctx, x, m))
+
+
+def _quarter_rate(ctx: Context, x: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """The network's rate per touchpoint x market x *quarter*, as each cell's expected share.
+
+    Invitations and bounces move for the whole network at once (a programme starting with stale addresses, an
+    e-mail provider's bad week, an outage of the invitation feed): against the network of the same quarter, a
+    dealer is judged on what it did differently, not on when it happened to be surveyed. Only the mean follows
+    the quarter; the dispersion is still fitted per touchpoint x market over all quarters (a quarter's few cells
+    would make it noisy).
+    """
+    quarter = ctx.cell_quarter - ctx.q0
+    use = ctx.fit & (m > 0)
+    # A market with a handful of dealers has no network of its own to compare with: it takes the touchpoint's rate
+    # over all markets that quarter.
+    dealers_in = np.array([len(np.unique(ctx.cell_dealer[use & (ctx.cell_group == g)])) for g in range(ctx.groups)])
+    small = dealers_in[ctx.cell_group] < MIN_NULL_DEALERS
+    key = np.where(small, ctx.groups * ctx.Q + ctx.cell_touchpoint * ctx.Q + quarter, ctx.cell_group * ctx.Q + quarter)
+    size = (ctx.groups + ctx.T) * ctx.Q
+    tot_x = np.bincount(key, weights=np.where(use, x, 0.0), minlength=size)
+    tot_m = np.bincount(key, weights=np.where(use, m, 0.0), minlength=size)
+    rate = np.maximum(tot_x / np.maximum(tot_m, 1.0), 0.5 / np.maximum(tot_m, 1.0))
+    return rate[key]
 
 
 def undeliverable(ctx: Context) -> SignalTable:
@@ -784,7 +815,7 @@ def undeliverable(ctx: Context) -> SignalTable:
     cell = ctx.cell_of(inv.dealer, inv.touchpoint, ctx.notes["_inv_quarter"])
     m = np.bincount(cell, minlength=ctx.cells).astype(float)
     x = np.bincount(cell, weights=np.asarray(inv.undeliverable, dtype=float), minlength=ctx.cells)
-    return _share_signal(ctx, "undeliverable", x, m)
+    return _share_signal(ctx, "undeliverable", x, m, expected=_quarter_rate(ctx, x, m))
 
 
 # --------------------------------------------------------------------------------------------------------------------

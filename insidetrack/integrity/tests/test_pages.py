@@ -59,6 +59,27 @@ def test_the_alert_page_shows_the_evidence(world, alert):
     assert 'id="score-chart"' in page and 'id="weeks-chart"' in page
 
 
+def test_ruled_out_explanations_read_in_the_reviewers_language(world, alert):
+    """The scan stores codes and figures; the page says them in the reader's language (old English rows still show)."""
+    assessment = RiskAssessment.objects.get(dealer=world.dealer_a, period="2026Q4")
+    assessment.ruled_out = [
+        {"code": "lounge", "pattern": "on-site completion", "risk_left": 7.24, "text": "lounge (English)"},
+        {"code": "deliveries", "touchpoint": "handover", "observed": 0.41, "usual": 0.24, "invited": 0.4,
+         "text": "deliveries (English)"},
+        "An old sentence stored in English."]
+    assessment.save()
+    url = reverse("integrity:alert", args=[alert.pk])
+    english = unescape(client_for(world, "head_office").get(url).content.decode())
+    assert ("customers answering on the dealer's lounge Wi-Fi while they wait: ruled out, the other signals of "
+            "“Surveys completed on site” remain (1 in 10^7.2 without the signals it could explain)") in english
+    assert "(41% of answers in the last three weeks, 24% usually)" in english
+    german = unescape(client_for(world, "head_office").get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode())
+    ruled_out = re.search(r'<ul class="ruled-out" id="ruled-out">(.*?)</ul>', german, re.DOTALL).group(1)
+    assert "Kunden, die im WLAN der Kundenlounge des Händlers antworten" in ruled_out
+    assert "Auslieferungen, kein Drängen" in ruled_out and "41%" in ruled_out
+    assert "An old sentence stored in English." in ruled_out and "(English)" not in ruled_out
+
+
 def test_a_reviewer_confirms_and_excludes_then_the_history_tells_it(world, alert):
     client = client_for(world, "head_office")
     url = reverse("integrity:alert", args=[alert.pk])

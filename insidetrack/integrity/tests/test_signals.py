@@ -201,6 +201,39 @@ def test_suppression_and_bounces_relative_to_the_network():
     assert signals.not_invited(ctx).p[_cell(ctx, 5, 3)] > 1e-3
 
 
+def test_a_network_wide_bounce_wave_is_not_one_dealers_suppression():
+    """A programme starting with stale addresses bounces at every dealer in its first quarter: nobody is singled
+    out for it, while a dealer bouncing far more than its quarter's network still is."""
+    b = Builder(dealers=61, seed=9)
+    b.honest(range(61))
+    rng = b.rng
+    for d in range(61):
+        for k in range(4):
+            bounces = rng.poisson(40 if k == 0 else 4)      # every dealer: ten times the bounces in quarter 0
+            b.add_invitations(d, k, quarter_start(k) + rng.integers(0, 80, bounces), undeliverable=True)
+    b.add_invitations(GAMED, 2, quarter_start(2) + rng.integers(0, 80, 40), undeliverable=True)
+    ctx = signals.context(b.history())
+    table = signals.undeliverable(ctx)
+    first_quarter = np.array([table.p[_cell(ctx, d, 0)] for d in range(1, 61)])
+    assert (first_quarter < 0.01).sum() <= 2                  # chance, not the whole network
+    assert table.p[_cell(ctx, GAMED, 2)] < 1e-4
+
+
+def test_a_lasting_polarised_clientele_is_an_innocent_explanation_of_the_shape():
+    """Many 10s and a thin middle in every quarter is a clientele; the same shape arriving in one quarter is not."""
+    from insidetrack.integrity.policies import combine
+
+    b = Builder(dealers=62, seed=10)
+    b.honest(range(2, 62))
+    for k in range(4):
+        b.add_responses(1, k, _begged(100))                   # dealer 1: that shape since the first quarter
+    b.honest([GAMED], quarters=(0, 1, 2))
+    b.add_responses(GAMED, 3, _begged(100))                   # dealer 0: the shape arrives in the last quarter
+    result = combine.scan(b.history())
+    assert not result.alert[1].any()
+    assert result.alert[GAMED, 3]
+
+
 def test_templated_verbatims_beyond_chance():
     b = Builder(dealers=61, seed=9)
     b.honest(range(1, 61))
