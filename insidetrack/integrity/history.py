@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -95,32 +96,61 @@ def load_history(*, brand_id: int, since: datetime, until: datetime) -> Loaded:
                   dealer_ids=[pk for pk, *_rest in dealers], touchpoint_ids=[pk for pk, _code in touchpoints])
 
 
-# PostgreSQL: the response frame leaves the database as one binary COPY of fixed-width columns (no NULLs), parsed by
-# numpy in one call: ten million rows in seconds, where building Python tuples would take minutes. Text columns are
-# reduced to 64-bit hashes inside the database (fingerprints, the invitation's contact, the verbatim's letters).
+# PostgreSQL: the response frame leaves the database as binary COPY of fixed-width columns (no NULLs), parsed by numpy
+# in one call per column: ten million rows in seconds, where building Python tuples would take minutes. Text columns
+# are reduced to 64-bit hashes inside the database (fingerprints, the invitation's contact, the verbatim's letters).
+# What numpy does as well, it does: times leave as PostgreSQL's raw timestamps (microseconds since 2000-01-01) and the
+# day and the seconds to answer are integer arithmetic here, where extract(epoch) computes in numeric, row by row.
+# The hashes are computed in the scan of the responses (the subquery's OFFSET 0 keeps it a scan of its own), so only
+# integers pass through the joins: carrying the fingerprints and the verbatim up four joins cost more than the joins.
+_PG_EPOCH_US = 946_684_800_000_000  # 2000-01-01 in microseconds since 1970-01-01: the zero of a binary timestamptz
+_US_PER_DAY = 86_400_000_000
+_NO_TIME = "'-infinity'::timestamptz"  # an unknown time (binary: the smallest int64), so the column stays fixed-width
 _COPY_COLUMNS = (
     ("response_id", "i8", "r.id::int8"),
     ("dealer", "i8", "r.dealer_id::int8"),
     ("touchpoint", "i8", "r.touchpoint_id::int8"),
     ("customer", "i8", "coalesce(r.customer_id, -1)::int8"),
-    ("day", "i4", "floor(extract(epoch FROM r.submitted_at) / 86400)::int4"),
+    ("submitted", "i8", "r.submitted_at"),
+    ("invited", "i8", f"coalesce(r.invited_at, {_NO_TIME})"),
     ("score", "i2", "r.score::int2"),
-    ("seconds", "f8", "coalesce(extract(epoch FROM r.submitted_at - r.invited_at), 'NaN')::float8"),
-    ("device", "i8", "(CASE WHEN r.device_fingerprint = '' THEN 0 ELSE hashtextextended(r.device_fingerprint, 0) END)"),
-    ("network", "i8",
-     "(CASE WHEN r.network_fingerprint = '' THEN 0 ELSE hashtextextended(r.network_fingerprint, 0) END)"),
+    ("device", "i8", "r.device"),
+    ("network", "i8", "r.network"),
     ("contact", "i8",
      "(CASE WHEN coalesce(i.contact_hash, '') = '' THEN 0 ELSE hashtextextended(i.contact_hash, 0) END)"),
     ("dealer_domain", "u1",
      "coalesce(d.email_domain <> '' AND c.email <> '' AND lower(split_part(c.email, '@', 2)) = "
      "ltrim(lower(d.email_domain), '@') AND NOT coalesce(c.contact_updated_at > r.invited_at, false), false)"),
     ("changed", "f8", "coalesce(extract(epoch FROM r.invited_at - c.contact_updated_at) / 86400, 'NaN')::float8"),
-    ("has_verbatim", "u1", "(l.letters <> '')"),
+    ("has_verbatim", "u1", "r.has_verbatim"),
     ("incentive", "u1", "coalesce(a.is_incentive, false)"),
     ("negative", "u1", "coalesce(a.sentiment = 'negative', false)"),
-    ("template", "i8", f"(CASE WHEN r.verbatim = '' THEN 0 WHEN octet_length(l.letters) >= {MIN_TEMPLATE_LETTERS} "
-                       "THEN hashtextextended(r.dealer_id::text || ':' || l.letters, 0) ELSE 0 END)"),
+    ("template", "i8", "r.template"),
 )
+# The responses of the brand and window, with their text already hashed; {part} narrows them to a range of the table's
+# pages when the read is split between connections.
+_RESPONSE_SCAN = (
+    "SELECT r.id, r.dealer_id, r.touchpoint_id, r.customer_id, r.invitation_id, r.submitted_at, r.invited_at, r.score,"
+    " (CASE WHEN r.device_fingerprint = '' THEN 0 ELSE hashtextextended(r.device_fingerprint, 0) END) AS device,"
+    " (CASE WHEN r.network_fingerprint = '' THEN 0 ELSE hashtextextended(r.network_fingerprint, 0) END) AS network,"
+    " (r.verbatim <> '' AND l.letters <> '') AS has_verbatim,"
+    f" (CASE WHEN r.verbatim = '' THEN 0 WHEN octet_length(l.letters) >= {MIN_TEMPLATE_LETTERS}"
+    " THEN hashtextextended(r.dealer_id::text || ':' || l.letters, 0) ELSE 0 END) AS template"
+    " FROM surveys_response r CROSS JOIN LATERAL (SELECT btrim(r.verbatim, %s) AS letters) l"
+    " WHERE r.brand_id = %s AND r.purpose = 'survey' AND r.submitted_at >= %s AND r.submitted_at < %s{part} OFFSET 0"
+)
+_RESPONSE_JOINS = (
+    " JOIN network_dealer d ON d.id = r.dealer_id LEFT JOIN surveys_invitation i ON i.id = r.invitation_id"
+    " LEFT JOIN customers_customer c ON c.id = r.customer_id"
+    " LEFT JOIN verbatims_verbatimanalysis a ON a.response_id = r.id"
+)
+#: Connections the response read is split between, each COPYing its share of the table's pages: PostgreSQL runs a COPY
+#: in one process (it plans no parallel workers for it), and that process, not the network or numpy, is the read's
+#: bottleneck. Two, for the two cores the reference machine has; more help only with more cores on the server.
+COPY_PARTS = 2
+#: Below this many pages (8 kB each) of surveys_response, one COPY on Django's own connection: opening connections
+#: would cost more than it saves.
+SPLIT_FROM_PAGES = 20_000
 
 
 def _copy_dtype(columns: tuple[tuple[str, str, str], ...]) -> np.dtype:
@@ -131,65 +161,199 @@ def _copy_dtype(columns: tuple[tuple[str, str, str], ...]) -> np.dtype:
     return np.dtype(fields)
 
 
-def _copy(columns: tuple[tuple[str, str, str], ...], source: str, params: list[object]) -> np.ndarray:
-    """``COPY (SELECT columns source) TO STDOUT (FORMAT BINARY)`` as a numpy structured array."""
+def _copy_statement(columns: tuple[tuple[str, str, str], ...], source: str) -> str:
     select = ", ".join(sql for _name, _kind, sql in columns)
-    statement = f"COPY (SELECT {select} {source}) TO STDOUT (FORMAT BINARY)"
-    connection.ensure_connection()
-    chunks: list[bytes] = []
-    with connection.connection.cursor() as cursor, cursor.copy(statement, params) as copy:
+    return f"COPY (SELECT {select} {source}) TO STDOUT (FORMAT BINARY)"
+
+
+def _copy_into(cursor, statement: str, params: list[object]) -> bytearray:
+    """The whole COPY output in one growing buffer: one append per row (libpq hands rows over one by one), no list of
+    ten million ``bytes`` to join afterwards."""
+    data = bytearray()
+    with cursor.copy(statement, params) as copy:
         for chunk in copy:
-            chunks.append(bytes(chunk))
-    data = b"".join(chunks)
-    dtype = _copy_dtype(columns)
+            data += chunk
+    return data
+
+
+def _parse_copy(data: bytearray, dtype: np.dtype) -> np.ndarray:
+    """The rows of a binary COPY as a structured array over ``data`` (no copy)."""
     if len(data) < 21:  # no rows: signature, flags and extension length, then the trailer
         return np.zeros(0, dtype=dtype)
     header = 19 + int.from_bytes(data[15:19], "big")
     return np.frombuffer(data, dtype=dtype, offset=header, count=(len(data) - header - 2) // dtype.itemsize)
 
 
+def _copy(columns: tuple[tuple[str, str, str], ...], source: str, params: list[object]) -> np.ndarray:
+    """``COPY (SELECT columns source) TO STDOUT (FORMAT BINARY)`` on Django's connection, as a structured array."""
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        data = _copy_into(cursor, _copy_statement(columns, source), params)
+    return _parse_copy(data, _copy_dtype(columns))
+
+
+def _copy_split(columns: tuple[tuple[str, str, str], ...], source: str, params: list[object], table: str,
+                parts: int) -> list[np.ndarray]:
+    """The same COPY split by ranges of ``table``'s pages over ``parts`` connections of their own, read in threads.
+
+    ``source`` holds ``{part}`` where the range condition on the table's ``r.ctid`` goes (a TID range scan reads only
+    those pages). The connections share one snapshot (exported by the first, as pg_dump does), so together they read
+    exactly what one statement would, whatever is written meanwhile; the last range is open-ended, as the table may
+    have grown since its size was read. Threads suffice: psycopg releases the GIL while it waits for rows.
+    """
+    import psycopg  # the PostgreSQL driver: imported here so that SQLite installations never need it
+
+    settings = connection.get_connection_params()
+    opened = [psycopg.connect(**settings) for _ in range(parts)]
+    try:
+        first = opened[0]
+        first.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        snapshot, pages = first.execute(
+            "SELECT pg_export_snapshot(), pg_relation_size(%s) / current_setting('block_size')::int8",
+            [table]).fetchone()
+        for other in opened[1:]:
+            other.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            other.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+        bounds = [pages * i // parts for i in range(parts + 1)]
+        dtype = _copy_dtype(columns)
+
+        def read(i: int) -> np.ndarray:
+            part = f" AND r.ctid >= '({bounds[i]},0)'::tid"
+            if i < parts - 1:
+                part += f" AND r.ctid < '({bounds[i + 1]},0)'::tid"
+            with opened[i].cursor() as cursor:
+                return _parse_copy(_copy_into(cursor, _copy_statement(columns, source.format(part=part)), params),
+                                   dtype)
+
+        with ThreadPoolExecutor(max_workers=parts) as pool:
+            return list(pool.map(read, range(parts)))
+    finally:
+        for conn in opened:
+            conn.close()  # read-only transactions: closing rolls them back
+
+
+def _table_pages(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_relation_size(%s) / current_setting('block_size')::int8", [table])
+        return int(cursor.fetchone()[0])
+
+
 def _dense_hashes(values: np.ndarray) -> np.ndarray:
-    """Dense ids for 64-bit hashes, -1 for 0 (the database's "empty")."""
+    """Dense ids for 64-bit hashes, -1 for 0 (the database's "empty"), numbered in the order of the hashes.
+
+    The ids ``np.unique(..., return_inverse=True)`` gives, by one stable argsort (faster than ``np.unique``'s own
+    path at ten million rows); numpy's sort releases the GIL, so several columns can be numbered in threads.
+    """
     out = np.full(len(values), -1, dtype=np.int64)
-    present = values != 0
-    if present.any():
-        out[present] = np.unique(values[present], return_inverse=True)[1]
+    present = np.flatnonzero(values != 0)
+    if len(present):
+        kept = values[present]
+        order = np.argsort(kept, kind="stable")
+        ordered = kept[order]
+        new = np.empty(len(ordered), dtype=bool)
+        new[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+        out[present[order]] = np.cumsum(new) - 1
     return out
+
+
+def _template_groups(templates: np.ndarray) -> np.ndarray:
+    """Dense ids of the template hashes that occur at least twice (numbered in hash order), -1 for the rest.
+
+    Only the rows with a template hash are sorted (most answers have no text, or too little of it).
+    """
+    out = np.full(len(templates), -1, dtype=np.int64)
+    present = np.flatnonzero(templates != 0)
+    if len(present):
+        kept = templates[present]
+        order = np.argsort(kept, kind="stable")
+        ordered = kept[order]
+        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        counts = np.diff(np.append(starts, len(ordered)))
+        repeated = counts >= 2
+        group_of_key = np.full(len(starts), -1, dtype=np.int64)
+        group_of_key[repeated] = np.arange(int(repeated.sum()))
+        out[present[order]] = np.repeat(group_of_key, counts)
+    return out
+
+
+def _positions(sorted_ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(sorted_ids, values)``, through a table of every answer when the values are small numbers
+    (primary keys of dealers and touchpoints are): a look-up per row instead of a binary search."""
+    if len(values) == 0 or len(sorted_ids) == 0 or values.min() < 0 or values.max() > 4 * len(values) + 65_536:
+        return np.searchsorted(sorted_ids, values)
+    return np.searchsorted(sorted_ids, np.arange(int(values.max()) + 1))[values]
+
+
+def _column(parts: list[np.ndarray], name: str, dtype: type) -> np.ndarray:
+    """One column of the COPY's parts, in native byte order, as one array."""
+    if len(parts) == 1:
+        return parts[0][name].astype(dtype)
+    return np.concatenate([part[name] for part in parts], dtype=dtype, casting="unsafe")
 
 
 def _responses_postgres(brand_id: int, since: datetime, until: datetime, dealer_ids: np.ndarray,
                         touchpoint_ids: np.ndarray) -> Responses:
-    rows = _copy(_COPY_COLUMNS, "FROM surveys_response r JOIN network_dealer d ON d.id = r.dealer_id "
-                 "LEFT JOIN surveys_invitation i ON i.id = r.invitation_id "
-                 "LEFT JOIN customers_customer c ON c.id = r.customer_id "
-                 "LEFT JOIN verbatims_verbatimanalysis a ON a.response_id = r.id "
-                 "CROSS JOIN LATERAL (SELECT btrim(r.verbatim, %s) AS letters) l "
-                 "WHERE r.brand_id = %s AND r.purpose = 'survey' AND r.submitted_at >= %s AND r.submitted_at < %s "
-                 "ORDER BY r.id", [TEMPLATE_TRIM, brand_id, since, until])
-    before_invite = rows["changed"].astype(np.float64)
+    """The response frame by binary COPY; split over connections when the table is big and nothing is uncommitted.
+
+    Inside a transaction the caller may have written rows other connections cannot see, so it reads on its own
+    connection then. Rows arrive in page order, not id order (an ORDER BY sorts gigabytes on disk); the frame is in
+    id order, as the portable reads give it, so it is sorted here when it is not already.
+    """
+    source = f"FROM ({_RESPONSE_SCAN}) r{_RESPONSE_JOINS}"
+    params: list[object] = [TEMPLATE_TRIM, brand_id, since, until]
+    table = Response._meta.db_table
+    if (COPY_PARTS > 1 and not connection.in_atomic_block and not connection.needs_rollback
+            and _table_pages(table) >= SPLIT_FROM_PAGES):
+        parts = _copy_split(_COPY_COLUMNS, source, params, table, COPY_PARTS)
+    else:
+        parts = [_copy(_COPY_COLUMNS, source.format(part=""), params)]
+    response_id = _column(parts, "response_id", np.int64)
+    order = None
+    if len(response_id) > 1 and not (response_id[1:] > response_id[:-1]).all():
+        order = np.argsort(response_id, kind="stable")
+        response_id = response_id[order]
+
+    def column(name_and_type: tuple[str, type]) -> np.ndarray:
+        values = _column(parts, *name_and_type)
+        return values if order is None else values[order]
+
+    wanted = {"submitted": np.int64, "invited": np.int64, "changed": np.float64, "customer": np.int64,
+              "device": np.int64, "network": np.int64, "contact": np.int64, "template": np.int64,
+              "dealer": np.int64, "touchpoint": np.int64, "score": np.int8, "dealer_domain": bool,
+              "has_verbatim": bool, "incentive": bool, "negative": bool}
+    # Columns out of the COPY's rows and dense ids in threads: numpy's casts and sorts release the GIL.
+    with ThreadPoolExecutor(max_workers=COPY_PARTS) as pool:
+        columns = dict(zip(wanted, pool.map(column, wanted.items()), strict=True))
+        parts.clear()  # the COPY's buffers (more than a gigabyte at ten million rows): the columns are copies
+        columns["customer"] += 1  # -1 (none) becomes the empty 0
+        template = pool.submit(_template_groups, columns.pop("template"))
+        hashed = ("customer", "device", "network", "contact")
+        dense = dict(zip(hashed, pool.map(_dense_hashes, [columns.pop(name) for name in hashed]), strict=True))
+        template_group = template.result()
+    submitted, invited = columns["submitted"], columns["invited"]
+    known = invited != np.iinfo(np.int64).min
+    seconds = np.full(len(submitted), np.nan)
+    seconds[known] = (submitted[known] - invited[known]) / 1e6  # exact microseconds, one rounding: as numeric gave
+    before_invite = columns["changed"]
     before_invite[~(before_invite >= 0)] = np.nan
-    templates = rows["template"].astype(np.int64)
-    keys, inverse, counts = np.unique(templates, return_inverse=True, return_counts=True)
-    repeated = (counts >= 2) & (keys != 0)
-    group_of_key = np.full(len(keys), -1, dtype=np.int64)
-    group_of_key[repeated] = np.arange(int(repeated.sum()))
     return Responses(
-        response_id=rows["response_id"].astype(np.int64),
-        dealer=np.searchsorted(dealer_ids, rows["dealer"].astype(np.int64)),
-        touchpoint=np.searchsorted(touchpoint_ids, rows["touchpoint"].astype(np.int64)),
-        customer=_dense_hashes(rows["customer"].astype(np.int64) + 1),
-        day=rows["day"].astype(np.int64),
-        score=rows["score"].astype(np.int8),
-        seconds_to_answer=rows["seconds"].astype(np.float64),
-        device=_dense_hashes(rows["device"].astype(np.int64)),
-        network=_dense_hashes(rows["network"].astype(np.int64)),
-        contact=_dense_hashes(rows["contact"].astype(np.int64)),
-        contact_is_dealer_domain=rows["dealer_domain"].astype(bool),
+        response_id=response_id,
+        dealer=_positions(dealer_ids, columns["dealer"]),
+        touchpoint=_positions(touchpoint_ids, columns["touchpoint"]),
+        customer=dense["customer"],
+        day=(submitted + _PG_EPOCH_US) // _US_PER_DAY,
+        score=columns["score"],
+        seconds_to_answer=seconds,
+        device=dense["device"],
+        network=dense["network"],
+        contact=dense["contact"],
+        contact_is_dealer_domain=columns["dealer_domain"],
         days_contact_changed_before_invite=before_invite,
-        has_verbatim=rows["has_verbatim"].astype(bool),
-        incentive_language=rows["incentive"].astype(bool),
-        negative_text=rows["negative"].astype(bool),
-        template_group=group_of_key[inverse] if len(templates) else np.zeros(0, dtype=np.int64),
+        has_verbatim=columns["has_verbatim"],
+        incentive_language=columns["incentive"],
+        negative_text=columns["negative"],
+        template_group=template_group,
     )
 
 

@@ -142,3 +142,37 @@ def test_the_postgresql_copy_gives_the_same_frame_as_the_portable_reads(world):
         assert rows == sorted(zip(*(getattr(slow_frame, n).tolist() for n in names), strict=True))
         assert rows
     assert frozenset(r.pk for r in made if r.verbatim.strip()) in _partition(fast.response_id, fast.template_group)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_split_between_connections_gives_the_frame_one_copy_gives(world, monkeypatch):
+    """A big table is read by several connections, each COPYing a range of its pages under one shared snapshot; the
+    frame must be the one a single COPY gives, row for row, in id order, even when pages are not in id order."""
+    from django.db import connection
+
+    from insidetrack.integrity import history
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the split read is PostgreSQL's")
+    now = clock.now()
+    devices = ["a" * 64, "b" * 64, ""]
+    texts = ["Great team, thank you!", "Great team, thank you!!", "ok", "", "The car was not ready when promised."]
+    made = [ResponseFactory(invitation__event__customer=world.customers["abc"[i % 3]], score=i % 11,
+                            submitted_at=now - dt.timedelta(days=i % 40, minutes=i),
+                            invited_at=None if i % 7 == 0 else now - dt.timedelta(days=i % 40, minutes=i + 30),
+                            device_fingerprint=devices[i % 3], verbatim=texts[i % 5]) for i in range(120)]
+    # Rewritten rows move to later pages: the pages no longer come in id order.
+    Response.objects.filter(pk__in=[r.pk for r in made[:10]]).update(verbatim="Great team, thank you!")
+    monkeypatch.setattr(history, "SPLIT_FROM_PAGES", 0)
+    calls: list[int] = []
+    split_copy = history._copy_split
+    monkeypatch.setattr(history, "_copy_split", lambda *args: calls.append(args[-1]) or split_copy(*args))
+    split = _load(world).history.responses
+    monkeypatch.setattr(history, "COPY_PARTS", 1)
+    single = _load(world).history.responses
+    assert calls == [2]
+    assert len(split.response_id) == Response.objects.filter(brand=world.brand, purpose="survey").count()
+    assert split.response_id.tolist() == sorted(split.response_id.tolist())
+    for name in type(split).__dataclass_fields__:
+        fast, one = getattr(split, name), getattr(single, name)
+        assert fast.dtype == one.dtype and np.array_equal(fast, one, equal_nan=fast.dtype.kind == "f"), name
