@@ -75,8 +75,9 @@ def load_history(*, brand_id: int, since: datetime, until: datetime) -> Loaded:
     dealer_index = {pk: i for i, (pk, *_rest) in enumerate(dealers)}
     markets = sorted({country for _pk, _code, country, _region, _domain in dealers})
     regions = sorted({region for _pk, _code, _country, region, _domain in dealers})
-    touchpoints = list(Touchpoint.objects.filter(journey__brand_id=brand_id).order_by("pk").values_list("pk", "code"))
-    touchpoint_index = {pk: i for i, (pk, _code) in enumerate(touchpoints)}
+    touchpoints = list(Touchpoint.objects.filter(journey__brand_id=brand_id).order_by("pk")
+                       .values_list("pk", "code", "department"))
+    touchpoint_index = {pk: i for i, (pk, _code, _department) in enumerate(touchpoints)}
     network = Network(
         dealer_names=[code for _pk, code, *_rest in dealers],
         dealer_market=np.array([markets.index(country) for _pk, _code, country, *_rest in dealers], dtype=np.int64),
@@ -84,16 +85,17 @@ def load_history(*, brand_id: int, since: datetime, until: datetime) -> Loaded:
                                dtype=np.int64),
         market_names=markets,
         region_names=[str(region) for region in regions],
-        touchpoint_names=[code for _pk, code in touchpoints],
+        touchpoint_names=[code for _pk, code, _department in touchpoints],
         dealer_domains=[frozenset({domain.lower().lstrip("@")} if domain else set())
                         for *_rest, domain in dealers],
+        touchpoint_department=[department for _pk, _code, department in touchpoints],
     )
     return Loaded(history=History(network=network,
                                   responses=_responses(brand_id, since, until, dealer_index, touchpoint_index,
                                                        network.dealer_domains),
                                   invitations=_invitations(brand_id, since, until, dealer_index, touchpoint_index),
                                   events=_events(brand_id, since, until, dealer_index, touchpoint_index)),
-                  dealer_ids=[pk for pk, *_rest in dealers], touchpoint_ids=[pk for pk, _code in touchpoints])
+                  dealer_ids=[pk for pk, *_rest in dealers], touchpoint_ids=[pk for pk, *_rest in touchpoints])
 
 
 # PostgreSQL: the response frame leaves the database as binary COPY of fixed-width columns (no NULLs), parsed by numpy

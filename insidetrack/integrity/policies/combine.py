@@ -11,7 +11,8 @@ flagged for on-site completion has fast answers *on shared devices*, staff addre
 lounge or a fleet would give. The explanations that could not account for the evidence are reported as ruled out.
 
 Per family, the touchpoints of a dealer-quarter are combined first (the strongest touchpoint with a Šidák correction,
-Fisher over the touchpoints, or the counts pooled over the tested touchpoints: the strongest, times three). Per
+Fisher over the touchpoints, the counts pooled over the dealer's touchpoints, or pooled over one department's with a
+Šidák correction over departments: the strongest, times the number of readings). Per
 pattern, the families are combined by Fisher or by the strongest one with a Šidák correction, whichever is stronger
 (times two): several moderate signals and one damning signal both count.
 
@@ -38,7 +39,7 @@ from insidetrack.integrity.policies.frames import History
 from insidetrack.integrity.policies.stats import bh_qvalues
 
 #: Frozen thresholds (tuned on simulation seeds 1000-1019, evaluated on seeds 1-50; see bench/integrity_eval.py).
-RISK_ALERT = 0.9
+RISK_ALERT = 0.8
 Q_ALERT = 1.0
 #: Risk is capped here (1 in 10^100 is as damning as 1 in 10^300, and stays a finite JSON number).
 RISK_CAP = 100.0
@@ -195,8 +196,9 @@ def _pattern_evidence(logp: np.ndarray, present: np.ndarray) -> np.ndarray:
 def _family_by_period(ctx: sig.Context, table: sig.SignalTable) -> tuple[np.ndarray, np.ndarray]:
     """Per dealer-quarter: -ln p of the family over its tested touchpoints, and the strongest touchpoint.
 
-    Three readings, the strongest kept (times three, Bonferroni): the strongest touchpoint (Šidák over the tested
-    ones), Fisher over the touchpoints' p-values, and the counts pooled over the tested touchpoints.
+    Three or four readings, the strongest kept (Bonferroni over them): the strongest touchpoint (Šidák over the
+    tested ones), Fisher over the touchpoints' p-values, the counts pooled over the dealer's touchpoints, and (when
+    the touchpoints belong to several departments) the strongest department's pool, Šidák over the departments.
     """
     p = table.p.reshape(ctx.D, ctx.T, ctx.Q).transpose(0, 2, 1)      # (D, Q, T)
     tested = np.isfinite(p)
@@ -213,7 +215,19 @@ def _family_by_period(ctx: sig.Context, table: sig.SignalTable) -> tuple[np.ndar
     pooled = np.zeros(k.shape)
     if table.p_dealer is not None:
         pooled = -np.log(np.clip(np.nan_to_num(table.p_dealer, nan=1.0), 1e-300, 1.0))
-    combined = np.maximum(np.maximum(sidak, fisher), pooled) - np.log(3.0)
+    readings = 3
+    team = np.zeros(k.shape)
+    if table.p_department is not None:
+        # The strongest department, Šidák-corrected over the departments that could be pooled.
+        p_team = table.p_department
+        k_team = np.isfinite(p_team).sum(0)
+        best_team = np.clip(np.where(np.isfinite(p_team), p_team, 1.0).min(0), 1e-300, 1.0)
+        with np.errstate(divide="ignore"):
+            team = np.where(k_team > 0, -np.log(np.clip(-np.expm1(np.maximum(k_team, 1) * np.log1p(
+                -np.minimum(best_team, 1 - 1e-16))), 1e-300, 1.0)), 0.0)
+        team = np.where(best_team < 1e-12, -np.log(np.clip(np.maximum(k_team, 1) * best_team, 1e-300, 1.0)), team)
+        readings = 4
+    combined = np.maximum(np.maximum(np.maximum(sidak, fisher), pooled), team) - np.log(readings)
     return np.where(has, np.maximum(combined, 0.0), np.nan), best
 
 

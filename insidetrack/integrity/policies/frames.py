@@ -28,6 +28,9 @@ class Network:
     touchpoint_names: list[str]             # touchpoint codes
     #: E-mail domains of each dealer's own staff (lower case), for "dealer address used as a customer contact".
     dealer_domains: list[frozenset[str]] = field(default_factory=list)
+    #: The department owning each touchpoint (codes such as "sales", "service"), or None if unknown: the detectors
+    #: also pool a dealer's evidence per department, since a team games the touchpoints it owns.
+    touchpoint_department: list[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

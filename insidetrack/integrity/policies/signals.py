@@ -156,6 +156,9 @@ class SignalTable:
     window: np.ndarray | None = None      # quarters pooled for ``p`` (1 = the quarter alone)
     p_dealer: np.ndarray | None = None    # (D x Q) pooled over the dealer's tested touchpoints, best window
     window_dealer: np.ndarray | None = None
+    #: (departments x D x Q) the same, pooled over each department's touchpoints (sales, service...): gaming is done
+    #: by a team, so it shows on the touchpoints that team owns; None when one department owns every touchpoint.
+    p_department: np.ndarray | None = None
     q: np.ndarray | None = None           # BH q-value of ``p`` across the scan, set by ``combine.scan``
 
 
@@ -252,9 +255,34 @@ def _table(ctx: Context, family: str, pool: _Pool, statistic: np.ndarray, effect
     """Per-cell and per-dealer evidence with windows; ``p_quarter`` is the quarter-alone p of an exact test."""
     p1, p, window = _windowed(pool, ctx.D * ctx.T, ctx.Q, tested, ctx.fit, ctx.cell_group, ctx.groups, windows,
                               p_quarter)
-    # Pooled over the dealer's tested touchpoints.
+    # Pooled over the dealer's touchpoints, and over each department's.
+    p_dealer, window_dealer = _pooled(ctx, pool, tested, np.ones(ctx.T, dtype=bool), windows)
+    departments = _departments(ctx)
+    p_department = (np.stack([_pooled(ctx, pool, tested, departments == g, windows)[0]
+                              for g in range(int(departments.max()) + 1)]) if departments is not None else None)
+    return SignalTable(family, statistic, p, effect, observed, reference, count, size, p_quarter=p1, window=window,
+                       p_dealer=p_dealer, window_dealer=window_dealer, p_department=p_department, **names)
+
+
+def _departments(ctx: Context) -> np.ndarray | None:
+    """Department index of each touchpoint, or None when one department owns them all (nothing to add)."""
+    owner = ctx.history.network.touchpoint_department
+    if owner is None or len(owner) != ctx.T or len(np.unique(owner)) < 2:
+        return None
+    return np.unique(np.asarray(owner), return_inverse=True)[1]
+
+
+def _pooled(ctx: Context, pool: _Pool, tested: np.ndarray, members: np.ndarray,
+            windows: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """(D x Q) p and window of the family pooled over the ``members`` touchpoints of each dealer.
+
+    Every member touchpoint with at least ``FIT_MIN_RESPONSES`` answers counts, when together they reach
+    ``MIN_RESPONSES``: a dealer asking a little at several small touchpoints is seen, and nothing is judged on fewer
+    than 30 answers.
+    """
     shape = (ctx.D, ctx.T, ctx.Q)
     keep = (tested | (ctx.fit & np.isfinite(pool.b) & (np.nan_to_num(pool.b) > 0))).reshape(shape)
+    keep &= members[None, :, None]
     keep &= (np.where(keep, ctx.n.reshape(shape), 0.0).sum(1) >= MIN_RESPONSES)[:, None, :]
     a = np.where(keep, np.nan_to_num(pool.a).reshape(shape), 0.0).sum(1).ravel()
     b = np.where(keep, np.nan_to_num(pool.b).reshape(shape), 0.0).sum(1).ravel()
@@ -271,11 +299,9 @@ def _table(ctx: Context, family: str, pool: _Pool, statistic: np.ndarray, effect
     dealer_tested = keep.any(1).ravel()
     market = np.repeat(np.asarray(ctx.history.network.dealer_market), ctx.Q)
     dealer_fit = (ctx.fit.reshape(shape) & keep).any(1).ravel()
-    _, p_dealer, window_dealer = _windowed(_Pool(pool.kind, a, b, mean, np.clip(disp, 0.0, None)), ctx.D, ctx.Q,
-                                           dealer_tested, dealer_fit, market, ctx.M, windows)
-    return SignalTable(family, statistic, p, effect, observed, reference, count, size, p_quarter=p1, window=window,
-                       p_dealer=p_dealer.reshape(ctx.D, ctx.Q), window_dealer=window_dealer.reshape(ctx.D, ctx.Q),
-                       **names)
+    _, p, window = _windowed(_Pool(pool.kind, a, b, mean, np.clip(disp, 0.0, None)), ctx.D, ctx.Q,
+                             dealer_tested, dealer_fit, market, ctx.M, windows)
+    return p.reshape(ctx.D, ctx.Q), window.reshape(ctx.D, ctx.Q)
 
 
 def _share_signal(ctx: Context, family: str, x: np.ndarray, m: np.ndarray, *, tested: np.ndarray | None = None,
@@ -455,20 +481,31 @@ def score_shape_change(ctx: Context) -> SignalTable:
     best = np.where(allowed, p_stack, np.inf).argmin(0)
     p = np.minimum(np.take_along_axis(p_stack, best[None, :], 0)[0] * np.maximum(available.sum(0), 1), 1.0)
     p = np.where(valid, np.clip(p, 1e-300, 1.0), np.nan)
-    # Over the dealer's tested touchpoints: the standardised z of the best window add up (Stouffer) per quarter.
+    # Over the dealer's tested touchpoints (and each department's): the standardised z of the best window add up
+    # (Stouffer) per quarter.
     z1 = np.where(valid, stack[0], 0.0).reshape(ctx.D, ctx.T, ctx.Q)
-    k_t = valid.reshape(ctx.D, ctx.T, ctx.Q).sum(1)
     zbest = np.where(valid, np.take_along_axis(stack, best[None, :], 0)[0], 0.0).reshape(ctx.D, ctx.T, ctx.Q)
-    p_dealer = np.where(k_t > 0, np.minimum(2 * np.minimum(
-        stats.norm.sf(z1.sum(1) / np.sqrt(np.maximum(k_t, 1))),
-        stats.norm.sf(zbest.sum(1) / np.sqrt(np.maximum(k_t, 1))) * len(WINDOWS)), 1.0), np.nan)
+
+    def stouffer(members: np.ndarray) -> np.ndarray:
+        k = (valid.reshape(ctx.D, ctx.T, ctx.Q) & members[None, :, None]).sum(1)
+        z_now = np.where(members[None, :, None], z1, 0.0).sum(1) / np.sqrt(np.maximum(k, 1))
+        z_win = np.where(members[None, :, None], zbest, 0.0).sum(1) / np.sqrt(np.maximum(k, 1))
+        return np.clip(np.where(k > 0, np.minimum(2 * np.minimum(stats.norm.sf(z_now),
+                                                                 stats.norm.sf(z_win) * len(WINDOWS)), 1.0),
+                                np.nan), 1e-300, 1.0)
+
+    p_dealer = stouffer(np.ones(ctx.T, dtype=bool))
+    departments = _departments(ctx)
+    p_department = (np.stack([stouffer(departments == g) for g in range(int(departments.max()) + 1)])
+                    if departments is not None else None)
     ctx.masks["score_shape_change"] = np.asarray(ctx.history.responses.score) == 10
     table = SignalTable("score_shape_change", stack[0], p, a_by_window[0] / np.maximum(b_by_window[0], 1e-12),
                         ctx.notes.get("_middle_share", np.full(ctx.cells, np.nan)),
                         ctx.notes.get("_expected_middle", np.full(ctx.cells, np.nan)), np.zeros(ctx.cells), ctx.n,
                         effect_unit="share moved from 7-9 to 10, beyond the dealer's own earlier quarters",
                         p_quarter=np.where(valid, p_stack[0], np.nan), window=np.array(WINDOWS)[best],
-                        p_dealer=np.clip(p_dealer, 1e-300, 1.0), window_dealer=np.ones((ctx.D, ctx.Q), dtype=int))
+                        p_dealer=p_dealer, window_dealer=np.ones((ctx.D, ctx.Q), dtype=int),
+                        p_department=p_department)
     return table
 
 

@@ -36,6 +36,7 @@ from insidetrack.integrity.simulation import texts
 SCENARIOS = ("score_begging", "quarter_end_push", "freebies", "tablet")
 TOUCHPOINTS = ("deposit", "handover", "first_service", "service_visit")
 SALES, SERVICE = (0, 1), (2, 3)
+DEPARTMENTS = ("sales", "sales", "service", "service")   # who owns each touchpoint (and games it)
 START_YEAR = 2024
 LATE_DAYS = 21            # "the last three weeks of the quarter"
 EXPIRY_SECONDS = 14 * 86_400
@@ -656,6 +657,7 @@ class _Simulator:
             region_names=list(self.region_names),
             touchpoint_names=list(TOUCHPOINTS),
             dealer_domains=list(self.domains),
+            touchpoint_department=list(DEPARTMENTS),
         )
         return History(network, responses, invitations, events)
 

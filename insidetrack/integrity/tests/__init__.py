@@ -23,9 +23,11 @@ def quarter_start(k: int) -> int:
 class Builder:
     """Collects rows; ``honest`` dealers get background data, a test adds its own rows with ``add_*``."""
 
-    def __init__(self, dealers: int, touchpoints: int = 1, seed: int = 0) -> None:
+    def __init__(self, dealers: int, touchpoints: int = 1, seed: int = 0,
+                 departments: list[str] | None = None) -> None:
         self.rng = np.random.default_rng(seed)
         self.D, self.T = dealers, touchpoints
+        self.departments = departments
         self.r: dict[str, list] = {k: [] for k in (
             "dealer", "touchpoint", "customer", "day", "score", "seconds", "device", "network", "contact",
             "domain", "changed", "has_verbatim", "incentive", "negative", "template")}
@@ -94,7 +96,8 @@ class Builder:
             dealer_names=[f"D{d:03d}" for d in range(self.D)],
             dealer_market=np.zeros(self.D, dtype=np.int64), dealer_region=np.zeros(self.D, dtype=np.int64),
             market_names=["GB"], region_names=["UK"], touchpoint_names=[f"tp{t}" for t in range(self.T)],
-            dealer_domains=[frozenset({f"d{d:03d}.example"}) for d in range(self.D)])
+            dealer_domains=[frozenset({f"d{d:03d}.example"}) for d in range(self.D)],
+            touchpoint_department=self.departments)
         responses = Responses(
             response_id=np.arange(1, len(r["dealer"]) + 1, dtype=np.int64), dealer=r["dealer"].astype(np.int64),
             touchpoint=r["touchpoint"].astype(np.int64), customer=r["customer"].astype(np.int64),

@@ -146,6 +146,29 @@ def test_incentive_language_beyond_the_network_is_flagged():
     assert table.count[_cell(ctx, GAMED, 3)] == 5
 
 
+def test_a_team_asking_at_its_own_small_touchpoints_is_seen_over_its_department():
+    """Sales asks for 10s at deposit and handover, 20 answers each (too few to test either alone); the service
+    touchpoints are honest. Pooled over sales, the mentions stand out; pooled over the whole dealer they are
+    diluted by the honest service answers."""
+    from insidetrack.integrity.policies import combine
+
+    b = Builder(dealers=61, touchpoints=4, seed=11, departments=["sales", "sales", "service", "service"])
+    b.honest(range(1, 61), n=40)
+    for t in (2, 3):
+        b.add_responses(GAMED, 3, np.full(200, 8), touchpoint=t, has_verbatim=True)
+    for t in (0, 1):
+        mentions = np.zeros(20, dtype=bool)
+        mentions[:2] = True
+        b.add_responses(GAMED, 3, np.full(20, 10), touchpoint=t, has_verbatim=True, incentive=mentions)
+    ctx = signals.context(b.history())
+    table = signals.incentive_language(ctx)
+    assert np.isnan(table.p[_cell(ctx, GAMED, 3, touchpoint=0)])        # 20 answers: never tested alone
+    sales = table.p_department[0, GAMED, 3]
+    assert sales < 1e-4 and sales < table.p_dealer[GAMED, 3] / 10
+    evidence, _ = combine._family_by_period(ctx, table)
+    assert evidence[GAMED, 3] > -np.log(1e-3)
+
+
 def test_tablet_answers_are_flagged_but_a_lounge_is_only_fast():
     b = Builder(dealers=62, seed=4)
     b.honest(range(2, 62))
