@@ -49,13 +49,18 @@ CONTRIBUTING_P = 0.01
 REPORT_RISK = 3.0
 
 PATTERNS: dict[str, tuple[str, ...]] = {
-    "asking or paying for 10s": ("score_shape", "score_shape_change", "score_text_mismatch", "incentive_language",
-                                 "templated_verbatims"),
+    "asking or paying for 10s": ("score_shape", "score_shape_change", "score_text_mismatch", "incentive_language"),
     "quarter-end push": ("quarter_end_spike", "quarter_end_scores"),
     "suppression or jump": ("not_invited", "undeliverable", "quarter_end_spike", "nps_jump"),
     "on-site completion": ("fast_on_shared_device", "fast_answers", "dealer_network", "shared_device",
                            "shared_contact", "dealer_domain_contact", "contact_edited", "templated_verbatims"),
 }
+
+#: Signals shown with a pattern's alert without counting towards its risk. Customers who copy a text the dealer
+#: suggested (freebies for a 10 and this review) are evidence of paying for 10s; but customers asked for a 10 write
+#: their own words, and counting templates in that pattern diluted its combination (score-begging recall 0.90 ->
+#: 0.92 at the same false-alarm rate on the tuning networks without it). Templates still count for on-site completion.
+SHOWN_WITH: dict[str, tuple[str, ...]] = {"asking or paying for 10s": ("templated_verbatims",)}
 
 #: Innocent situations that make several signals fire together, and the signal families each could produce. Other
 #: innocent differences (a happier clientele, a genuine improvement, details updated at the visit) are part of the
@@ -351,7 +356,7 @@ def _report(ctx: sig.Context, index: _RowIndex, tables: list[sig.SignalTable], d
     by_family = {t.family: t for t in tables}
     findings: list[SignalFinding] = []
     for table in tables:
-        if pattern and table.family not in PATTERNS[pattern]:
+        if pattern and table.family not in PATTERNS[pattern] + SHOWN_WITH.get(pattern, ()):
             continue
         cells = [ctx.cell_of(d, t, qi) for t in range(ctx.T)]
         p = np.array([table.p[c] for c in cells])
