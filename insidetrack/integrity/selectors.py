@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, QuerySet
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from insidetrack.core.actor import Actor
@@ -40,6 +41,10 @@ class QueueRow:
     alert: Alert
     signal_names: list[str]
     region: str
+    #: The latest scan's risk for the alert's dealer-quarter, and whether it still alerts: detectors improve and late
+    #: answers arrive, and a reviewer should see when the evidence behind an open alert has gone.
+    latest_risk: float | None = None
+    still_flagged: bool = True
 
 
 def alert_counts(actor: Actor) -> dict[str, int]:
@@ -51,11 +56,17 @@ def alert_counts(actor: Actor) -> dict[str, int]:
 def alert_queue(*, actor: Actor, status: str = AlertStatus.OPEN) -> list[QueueRow]:
     """The alerts in one state, strongest first (open ones are the work; the rest are the record)."""
     _require_head_office(actor)
-    alerts = (Alert.objects.visible_to(actor).filter(status=status).select_related("dealer__region")
-              .order_by("-risk_at_opening", "-opened_at", "pk"))
+    alerts = list(Alert.objects.visible_to(actor).filter(status=status).select_related("dealer__region")
+                  .order_by("-risk_at_opening", "-opened_at", "pk"))
+    latest = {(dealer_id, period): (risk, is_alert) for dealer_id, period, risk, is_alert in
+              RiskAssessment.objects.visible_to(actor).filter(dealer_id__in={a.dealer_id for a in alerts},
+                                                              period__in={a.period for a in alerts})
+              .values_list("dealer_id", "period", "risk", "is_alert")}
     return [QueueRow(alert=alert, region=alert.dealer.region.name,
                      signal_names=list(dict.fromkeys(signal_name(s.get("code", "")) for s in alert.signals_at_opening
-                                                     if isinstance(s, dict))))
+                                                     if isinstance(s, dict))),
+                     latest_risk=latest.get((alert.dealer_id, alert.period), (None, False))[0],
+                     still_flagged=latest.get((alert.dealer_id, alert.period), (None, False))[1])
             for alert in alerts]
 
 
@@ -67,6 +78,7 @@ class SignalRow:
     touchpoint: str
     observed: str
     reference: str
+    chance: str
     q: str
     counts: str
 
@@ -80,6 +92,15 @@ def _figure(value: object, unit: str) -> str:
     if 0.0 <= value <= 1.0:
         return f"{100 * value:.0f}%" if value >= 0.01 or value == 0 else f"{100 * value:.1f}%"
     return f"{value:.2f}"
+
+
+def _chance_text(value: object) -> str:
+    """The signal's p-value as odds a reviewer reads at a glance ("1 in 2,400"), capped like the q-values."""
+    if not isinstance(value, int | float) or not value > 0:
+        return ""
+    if value < 0.0001:
+        return _("under 1 in 10,000")
+    return _("1 in %(n)s") % {"n": number_format(round(max(1.0 / value, 1.0)), force_grouping=True)}
 
 
 def _q_text(value: object) -> str:
@@ -172,9 +193,10 @@ def _signal_rows(signals: list, touchpoint_names: dict[str, str]) -> list[Signal
         count, size = item.get("count"), item.get("size")
         rows.append(SignalRow(
             code=item["code"], name=signal_name(item["code"]), question=signal_question(item["code"]),
-            touchpoint=touchpoint_names.get(str(item.get("touchpoint", "")), str(item.get("touchpoint", ""))),
+            touchpoint=(touchpoint_names.get(str(item.get("touchpoint", "")), str(item.get("touchpoint", "")))
+                        if item.get("touchpoint") else _("all touchpoints together")),
             observed=_figure(item.get("observed"), unit), reference=_figure(item.get("reference"), unit),
-            q=_q_text(item.get("q")),
+            chance=_chance_text(item.get("p")), q=_q_text(item.get("q")),
             counts=f"{count:,.0f} / {size:,.0f}" if isinstance(count, int | float) and isinstance(size, int | float)
             and size else ""))
     return rows

@@ -14,6 +14,7 @@ from insidetrack.core.errors import DomainError, NotFound
 
 from . import charts, selectors, services
 from .models import RecontactOutcome
+from .policies.combine import RISK_ALERT
 from .policies.review import AlertStatus
 
 
@@ -48,6 +49,7 @@ def alert_page(request: HttpRequest, pk: int) -> HttpResponse:
         "confirmed": detail.alert.status == AlertStatus.CONFIRMED,
         "outcomes": [(value, label) for value, label in RecontactOutcome.choices if value != RecontactOutcome.PENDING],
         "recontact_size": services.RECONTACT_SIZE,
+        "risk_floor": RISK_ALERT,
     })
 
 

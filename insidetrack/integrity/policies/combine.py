@@ -275,7 +275,7 @@ def scan(history: History, *, report_risk: float = REPORT_RISK) -> ScanResult:
     alert = (risk >= RISK_ALERT) & gate
     index = _RowIndex(ctx)
     reports = [_report(ctx, index, tables, d, qi, risk[d, qi], alert[d, qi], int(best[d, qi]), residual[d, qi],
-                       float(q_dp[d, qi]))
+                       lp[d, qi], float(q_dp[d, qi]))
                for d, qi in zip(*np.nonzero((risk >= report_risk) | alert), strict=True)]
     reports.sort(key=lambda r: -r.risk)
     responses = ctx.n.reshape(ctx.D, ctx.T, ctx.Q)
@@ -349,7 +349,7 @@ def _weekly(ctx: sig.Context, index: _RowIndex, dealer: int, quarter: int) -> li
 
 
 def _report(ctx: sig.Context, index: _RowIndex, tables: list[sig.SignalTable], d: int, qi: int, risk: float,
-            alert: bool, best: int, residual: np.ndarray, q_value: float) -> DealerPeriodRisk:
+            alert: bool, best: int, residual: np.ndarray, family_lp: np.ndarray, q_value: float) -> DealerPeriodRisk:
     net = ctx.history.network
     names = list(PATTERNS)
     pattern = names[best] if best >= 0 else ""
@@ -361,6 +361,9 @@ def _report(ctx: sig.Context, index: _RowIndex, tables: list[sig.SignalTable], d
         cells = [ctx.cell_of(d, t, qi) for t in range(ctx.T)]
         p = np.array([table.p[c] for c in cells])
         if not np.isfinite(p).any() or np.nanmin(p) > CONTRIBUTING_P:
+            pooled = _pooled_finding(ctx, index, table, cells, float(family_lp[tables.index(table)]))
+            if pooled is not None:
+                findings.append(pooled)
             continue
         t = int(np.nanargmin(p))
         c = cells[t]
@@ -381,6 +384,29 @@ def _report(ctx: sig.Context, index: _RowIndex, tables: list[sig.SignalTable], d
                             strength=_strength(risk), pattern=pattern, q_value=q_value, signals=findings,
                             explanations_ruled_out=ruled_out, explanations_possible=possible,
                             innocent_patterns=innocent, weekly=_weekly(ctx, index, d, qi), untested=untested)
+
+
+def _pooled_finding(ctx: sig.Context, index: _RowIndex, table: sig.SignalTable, cells: list[int],
+                    lp: float) -> SignalFinding | None:
+    """A family that stands out only over several touchpoints (a team asking a little at each): one finding for the
+    dealer's touchpoints together (``touchpoint`` empty), so that an alert never lists no reason."""
+    if not np.isfinite(lp) or np.exp(-lp) > CONTRIBUTING_P:
+        return None
+    size = np.array([table.size[c] for c in cells], dtype=float)
+    used = np.isfinite(size) & (size > 0) & np.array([ctx.n[c] >= sig.FIT_MIN_RESPONSES for c in cells])
+    if not used.any():
+        return None
+    count = np.array([table.count[c] for c in cells], dtype=float)
+    reference = np.array([table.reference[c] for c in cells], dtype=float)
+    total = float(size[used].sum())
+    biggest = cells[int(np.argmax(np.where(used, count, -1.0)))]
+    return SignalFinding(
+        family=table.family, label=LABELS.get(table.family, table.family), touchpoint="",
+        statistic=float("nan"), p_value=float(np.exp(-lp)), q_value=float("nan"), effect=float("nan"),
+        effect_unit=table.effect_unit, observed=round(float(np.nansum(count[used]) / total), 4),
+        network_reference=round(float(np.nansum((reference * size)[used]) / total), 4),
+        count=float(np.nansum(count[used])), size=total, responses=int(sum(ctx.n[c] for c in cells)),
+        evidence_response_ids=_evidence_ids(ctx, index, table.family, biggest))
 
 
 def _explanations(ctx: sig.Context, tables: dict[str, sig.SignalTable], d: int, qi: int, pattern: str,

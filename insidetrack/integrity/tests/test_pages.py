@@ -49,6 +49,20 @@ def test_the_queue_lists_open_alerts_with_their_signals(world, alert):
     assert 'id="no-alerts"' in dismissed.content.decode()
 
 
+def test_an_open_alert_whose_evidence_has_gone_says_so(world, alert):
+    """A later scan (new answers, better detectors) no longer flags the quarter: the reviewer sees it at once."""
+    client = client_for(world, "head_office")
+    row = re.search(rf'<tr id="alert-{alert.pk}">(.*?)</tr>', client.get(reverse("integrity:queue")).content.decode(),
+                    re.DOTALL).group(1)
+    assert "still flagged (12.5)" in row
+    RiskAssessment.objects.filter(dealer=world.dealer_a, period="2026Q4").update(risk=0.4, is_alert=False)
+    row = re.search(rf'<tr id="alert-{alert.pk}">(.*?)</tr>', client.get(reverse("integrity:queue")).content.decode(),
+                    re.DOTALL).group(1)
+    assert "no longer flagged (0.4)" in row
+    page = unescape(client.get(reverse("integrity:alert", args=[alert.pk])).content.decode())
+    assert 'id="no-longer-flagged"' in page and "below the alert threshold in the latest scan" in page
+
+
 def test_the_alert_page_shows_the_evidence(world, alert):
     page = unescape(client_for(world, "head_office").get(reverse("integrity:alert", args=[alert.pk]))
                     .content.decode())

@@ -167,6 +167,11 @@ def test_a_team_asking_at_its_own_small_touchpoints_is_seen_over_its_department(
     assert sales < 1e-4 and sales < table.p_dealer[GAMED, 3] / 10
     evidence, _ = combine._family_by_period(ctx, table)
     assert evidence[GAMED, 3] > -np.log(1e-3)
+    # The alert names its reason even though no single touchpoint is unusual on its own.
+    report = next(r for r in combine.scan(ctx.history).reports if r.dealer == "D000" and r.quarter == ctx.q0 + 3)
+    assert report.alert
+    pooled = next(f for f in report.signals if f.family == "incentive_language")
+    assert pooled.touchpoint == "" and pooled.count == 4 and pooled.evidence_response_ids
 
 
 def test_tablet_answers_are_flagged_but_a_lounge_is_only_fast():
