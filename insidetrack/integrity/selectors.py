@@ -11,10 +11,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from insidetrack.core.actor import Actor
-from insidetrack.core.errors import NotFound, PermissionDenied
+from insidetrack.core.errors import NotFound
 from insidetrack.journeys.models import Touchpoint
 from insidetrack.surveys.models import Invitation, Purpose, Response
 
+from .access import require_head_office
 from .models import (
     Alert,
     AlertEvent,
@@ -31,11 +32,6 @@ from .services import excludable_responses, quarter_bounds
 EXAMPLES_SHOWN = 12
 
 
-def _require_head_office(actor: Actor) -> None:
-    if not (actor.is_system or actor.is_head_office):
-        raise PermissionDenied(_("Only head office reviews integrity alerts."))
-
-
 @dataclass(frozen=True)
 class QueueRow:
     alert: Alert
@@ -48,14 +44,14 @@ class QueueRow:
 
 
 def alert_counts(actor: Actor) -> dict[str, int]:
-    _require_head_office(actor)
+    require_head_office(actor)
     counts = dict(Alert.objects.visible_to(actor).values_list("status").annotate(n=Count("pk")))
     return {status: counts.get(status, 0) for status in AlertStatus.values}
 
 
 def alert_queue(*, actor: Actor, status: str = AlertStatus.OPEN) -> list[QueueRow]:
     """The alerts in one state, strongest first (open ones are the work; the rest are the record)."""
-    _require_head_office(actor)
+    require_head_office(actor)
     alerts = list(Alert.objects.visible_to(actor).filter(status=status).select_related("dealer__region")
                   .order_by("-risk_at_opening", "-opened_at", "pk"))
     latest = {(dealer_id, period): (risk, is_alert) for dealer_id, period, risk, is_alert in
@@ -228,7 +224,7 @@ def _weeks(actor: Actor, alert: Alert, since: datetime, until: datetime) -> list
 
 
 def alert_detail(*, actor: Actor, alert_pk: int) -> AlertDetail:
-    _require_head_office(actor)
+    require_head_office(actor)
     alert = Alert.objects.visible_to(actor).select_related("dealer__region", "decided_by").filter(pk=alert_pk).first()
     if alert is None:
         raise NotFound(_("alert not found"))

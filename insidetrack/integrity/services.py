@@ -18,9 +18,10 @@ from insidetrack.accounts.selectors import actor_display_name
 from insidetrack.analytics.rollups import rollups_update
 from insidetrack.core import clock
 from insidetrack.core.actor import Actor
-from insidetrack.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from insidetrack.core.errors import Conflict, NotFound, ValidationFailed
 from insidetrack.surveys.models import Purpose, Response
 
+from .access import require_head_office
 from .models import (
     Alert,
     AlertEvent,
@@ -44,14 +45,8 @@ _EVENT_OF_STATUS = {
 }
 
 
-def _require_head_office(actor: Actor) -> None:
-    if actor.is_system or actor.is_head_office:
-        return
-    raise PermissionDenied(_("Only head office reviews integrity alerts."))
-
-
 def _locked_alert(*, alert_pk: int, actor: Actor) -> Alert:
-    _require_head_office(actor)
+    require_head_office(actor)
     alert = Alert.objects.visible_to(actor).select_for_update().filter(pk=alert_pk).first()
     if alert is None:
         raise NotFound(_("alert not found"))
@@ -209,7 +204,7 @@ def recontact_record(*, item_pk: int, actor: Actor, outcome: str, score: int | N
                      now: datetime | None = None) -> RecontactItem:
     """Record what a customer told head office; an answer needs the score, the other questions may stay open."""
     now = now or clock.now()
-    _require_head_office(actor)
+    require_head_office(actor)
     item = (RecontactItem.objects.visible_to(actor).select_for_update().select_related("recontact__alert")
             .filter(pk=item_pk).first())
     if item is None:
