@@ -22,6 +22,7 @@ def navigation_for(actor) -> list[tuple[str, str]]:
              (_("Response rates"), reverse("analytics:response_rates"))]
     items.append((_("Scorecard"), reverse("analytics:scorecard")))
     items.append((_("Advocacy"), reverse("analytics:advocacy")))
+    items.append((_("Events"), reverse("journeys:events")))
     if actor.role in (Role.HEAD_OFFICE, Role.REGION_MANAGER):
         items.insert(2, (_("Dashboard"), reverse("analytics:dashboard")))
         items.append((_("Closed loop"), reverse("cases:measures")))

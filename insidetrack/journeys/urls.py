@@ -1,6 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import views, views_events
 
 app_name = "journeys"
-urlpatterns = [path("", views.journey_map, name="map")]
+urlpatterns = [
+    path("", views.journey_map, name="map"),
+    path("events/", views_events.event_list, name="events"),
+    path("events/new/", views_events.event_create, name="event_create"),
+    path("events/<int:pk>/", views_events.event_detail, name="event"),
+    path("rsvp/<str:token>/", views_events.rsvp, name="rsvp"),
+]

@@ -22,6 +22,26 @@ EXPECTED = {
     "anonymous": set(),
 }
 
+
+@pytest.fixture(autouse=True)
+def _experience_event_rows(request):
+    """An experience event at each of the world's dealers with its customer invited (journeys' event data)."""
+    import datetime as dt
+
+    if "world" not in request.fixturenames:
+        return
+    world = request.getfixturevalue("world")
+
+    from insidetrack.journeys.models import EventInvitation, ExperienceEvent
+
+    when = dt.datetime(2026, 7, 4, 9, tzinfo=dt.UTC)
+    for key, dealer in (("a", world.dealer_a), ("b", world.dealer_b), ("c", world.dealer_c)):
+        event = ExperienceEvent.objects.create(brand=world.brand, dealer=dealer, title=f"Track day {key}",
+                                               starts_at=when, ends_at=when + dt.timedelta(hours=8), place="Circuit",
+                                               capacity=10, created_at=when)
+        EventInvitation.objects.create(event=event, customer=world.customers[key], invited_at=when)
+
+
 SCOPED = sorted(scoped_models(), key=lambda m: m._meta.label)
 # Models that hold no customer's rows (aggregates such as rollups) are scoped by dealer only: checked below with a
 # dealer truth table instead of the customer one.
