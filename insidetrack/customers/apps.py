@@ -8,3 +8,6 @@ class CustomersConfig(AppConfig):
     name = "insidetrack.customers"
     label = "customers"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (registers the check-in sweep)

@@ -51,6 +51,16 @@ DEALER_ONLY = [m for m in SCOPED if m.scope.customer is None and m.scope.dealer 
 BRAND_ONLY = [m for m in SCOPED if m.scope.customer is None and m.scope.dealer is None]
 
 
+@pytest.fixture
+def world(db, world):
+    """The shared world plus each customer's handover plan, checklist items and a check-in."""
+    from insidetrack.customers.tests.factories import relationship_rows_for
+
+    for customer in world.customers.values():
+        relationship_rows_for(customer)
+    return world
+
+
 def _customer_of(row: models.Model) -> Customer:
     """Follow the model's declared customer path from a row back to its customer."""
     path = type(row).scope.customer
@@ -65,6 +75,7 @@ def _customer_of(row: models.Model) -> Customer:
 def test_the_scoped_models_are_the_customer_data_models():
     labels = {m._meta.label for m in SCOPED}
     assert labels >= {"customers.Customer", "customers.Vehicle", "customers.Ownership", "customers.Referral",
+                      "customers.HandoverPlan", "customers.HandoverChecklistItem", "customers.CheckIn",
                       "surveys.OperationalEvent", "surveys.Invitation", "surveys.Response"}
 
 

@@ -40,3 +40,18 @@ class OwnershipFactory(factory.django.DjangoModelFactory):
     customer = factory.SelfAttribute("vehicle.current_owner")
     selling_dealer = factory.SelfAttribute("customer.dealer")
     started_on = factory.LazyFunction(lambda: dt.date(2025, 1, 15))
+
+
+def relationship_rows_for(customer: Customer, *, now: dt.datetime | None = None) -> None:
+    """Give a customer's current car a handover plan with one ticked item and one open, and a check-in, so scoping
+    tests walk every relationship model."""
+    from insidetrack.customers.models import CheckIn, HandoverChecklistItem, HandoverPlan
+
+    now = now or timezone.now()
+    ownership = Ownership.objects.filter(customer=customer, ended_on__isnull=True).first()
+    plan = HandoverPlan.objects.create(ownership=ownership, handover_preference=customer.handover_preference,
+                                       generated_at=now)
+    HandoverChecklistItem.objects.create(plan=plan, code="valet", position=0, ticked_at=now)
+    HandoverChecklistItem.objects.create(plan=plan, code="photos", position=1)
+    CheckIn.objects.create(ownership=ownership, kind="week_1", due_on=ownership.started_on + dt.timedelta(days=7),
+                           scheduled_at=now)
