@@ -83,7 +83,7 @@ def customer_timeline(*, actor: Actor, customer: Customer, show_scores: bool = F
                      .order_by("-submitted_at", "-pk")[:TIMELINE_LIMIT]):
         entries.append(TimelineEntry(
             at=response.submitted_at, kind="survey",
-            title=_("Survey answer: %(touchpoint)s") % {"touchpoint": response.touchpoint.display_name},
+            title=_("Survey answer: %(touchpoint)s") % {"touchpoint": response.touchpoint.display_name()},
             detail=response.verbatim or "", score=response.score if show_scores else None))
     for case in customer.cases.visible_to(actor).order_by("-opened_at", "-pk")[:TIMELINE_LIMIT]:
         entries.append(TimelineEntry(
@@ -146,7 +146,7 @@ def customer_facts(*, actor: Actor, customer: Customer, ownerships: list[Ownersh
     detractors: tuple[policies.DetractorFact, ...] = ()
     if show_scores:
         detractors = tuple(
-            policies.DetractorFact(response_pk=r.pk, submitted_at=r.submitted_at, touchpoint=r.touchpoint.display_name)
+            policies.DetractorFact(response_pk=r.pk, submitted_at=r.submitted_at, touchpoint=r.touchpoint.display_name())
             for r in customer.responses.visible_to(actor).select_related("touchpoint")
             .filter(score__lte=DETRACTOR_MAX_SCORE, submitted_at__gte=now - policies.DETRACTOR_WINDOW,
                     case__isnull=True).order_by("-submitted_at")[:5])
