@@ -14,6 +14,8 @@ from insidetrack.core.api_auth import ApiTokenAuth, SessionActorAuth
 from insidetrack.core.errors import DomainError
 from insidetrack.customers.api import router as customers_router
 from insidetrack.journeys.api import router as journeys_router
+from insidetrack.journeys.api_events import invitations_router as event_invitations_router
+from insidetrack.journeys.api_events import router as experience_events_router
 from insidetrack.network.api import router as network_router
 from insidetrack.surveys.api import router as surveys_router
 from insidetrack.surveys.api_events import router as events_router
@@ -50,6 +52,8 @@ api.add_router("/", accounts_router, tags=["accounts"])
 api.add_router("/network", network_router, tags=["network"])
 api.add_router("/customers", customers_router, tags=["customers"])
 api.add_router("/journey", journeys_router, tags=["journey"])
+api.add_router("/journey/experience-events", experience_events_router, tags=["journey"])
+api.add_router("/journey/event-invitations", event_invitations_router, tags=["journey"])
 api.add_router("/responses", surveys_router, tags=["surveys"])
 api.add_router("/events", events_router, tags=["events"])
 api.add_router("/cases", cases_router, tags=["cases"])

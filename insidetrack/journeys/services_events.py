@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -251,18 +251,22 @@ def event_invitations_for_depositors(*, now: datetime | None = None) -> int:
     """Invite each recent depositor to the next event with a free seat at the dealer that took the deposit.
 
     Idempotent: the deposit is stored on the invitation (``trigger_reference``, unique), so a deposit invites at most
-    once, and a customer with an invitation to an event still to come is not invited again. A deposit that finds no
-    free seat waits: it is tried again on each sweep while it is recent, so a new event picks it up.
+    once, and a customer invited to any event since the deposit, or to one still to come, is not invited again.
+    A deposit that finds no free seat waits: it is tried again on each sweep while it is recent, so a new event
+    picks it up.
     Returns how many customers were invited.
     """
     from insidetrack.surveys.models import EventKind, OperationalEvent
 
     now = now or clock.now()
     upcoming = EventInvitation.objects.filter(event__starts_at__gt=now).values("customer_id")
+    # Invited to any event since the deposit (by the rule or by hand, to a day that may be over by now): done.
+    invited_since = EventInvitation.objects.filter(customer_id=OuterRef("customer_id"),
+                                                   invited_at__gte=OuterRef("occurred_at"))
     deposits = list(
         OperationalEvent.objects.filter(kind=EventKind.DEPOSIT_TAKEN, occurred_at__gte=now - DEPOSIT_WINDOW,
                                         occurred_at__lte=now, customer__erased_at__isnull=True)
-        .exclude(customer__email="").exclude(customer_id__in=upcoming)
+        .exclude(customer__email="").exclude(customer_id__in=upcoming).exclude(Exists(invited_since))
         .filter(dealer__experience_events__status=ExperienceEventStatus.PLANNED,
                 dealer__experience_events__starts_at__gt=now).distinct()
         .select_related("customer").order_by("occurred_at", "pk")

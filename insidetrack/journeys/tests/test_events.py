@@ -274,3 +274,15 @@ def test_the_create_form_plans_an_event_in_the_dealers_time_and_reports_bad_inpu
     local = timezone.localtime(event.starts_at, ZoneInfo(world.dealer_a.time_zone))
     assert (local.strftime("%Y-%m-%dT%H:%M"), local.utcoffset() is not None) == (start, True)
     assert event.capacity == 20 and event.invites_depositors
+
+
+def test_a_depositor_invited_to_a_day_that_is_over_is_not_invited_again(world):
+    past = _event(world, days=3)
+    customer = CustomerFactory(dealer=world.dealer_a, brand=world.brand)
+    _deposit(customer, days_ago=10)
+    EventInvitation.objects.create(event=past, customer=customer, invited_at=NOW - dt.timedelta(days=9),
+                                   status=RsvpStatus.ACCEPTED, attended=True)
+    _event(world, days=30)
+    later = past.ends_at + dt.timedelta(days=1)
+    assert svc.event_invitations_for_depositors(now=later) == 0
+    assert EventInvitation.objects.filter(customer=customer).count() == 1
