@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_advocacy, views_benchmarks, views_dashboard, views_scorecards
+from . import views, views_advocacy, views_benchmarks, views_dashboard, views_drivers, views_scorecards
 
 app_name = "analytics"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("dealers/", views.dealers, name="dealers"),
     path("rates/", views.response_rates_page, name="response_rates"),
     path("advocacy/", views_advocacy.advocacy, name="advocacy"),
+    path("moments-of-truth/", views_drivers.moments_of_truth, name="moments_of_truth"),
+    path("journeys/", views_drivers.journeys, name="journeys"),
     path("benchmarks/", views_benchmarks.benchmark_list, name="benchmarks"),
     path("benchmarks/new/", views_benchmarks.benchmark_new, name="benchmark_new"),
     path("benchmarks/edit/", views_benchmarks.benchmark_edit, name="benchmark_edit"),
