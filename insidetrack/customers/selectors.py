@@ -85,10 +85,13 @@ def customer_timeline(*, actor: Actor, customer: Customer, show_scores: bool = F
             at=response.submitted_at, kind="survey",
             title=_("Survey answer: %(touchpoint)s") % {"touchpoint": response.touchpoint.display_name()},
             detail=response.verbatim or "", score=response.score if show_scores else None))
-    for case in customer.cases.visible_to(actor).order_by("-opened_at", "-pk")[:TIMELINE_LIMIT]:
+    for case in (customer.cases.visible_to(actor).select_related("touchpoint")
+                 .order_by("-opened_at", "-pk")[:TIMELINE_LIMIT]):
         entries.append(TimelineEntry(
-            at=case.opened_at, kind="case", title=_("Case opened: %(status)s") % {"status": case.get_status_display()},
-            detail=case.subject, url=reverse("cases:detail", args=[case.pk])))
+            at=case.opened_at, kind="case",
+            title=_("Case opened, now %(status)s") % {"status": case.get_status_display()},
+            detail=case.subject or (case.touchpoint.display_name() if case.touchpoint else ""),
+            url=reverse("cases:detail", args=[case.pk])))
     for referral in (Referral.objects.visible_to(actor).filter(referrer=customer)
                      .order_by("-enquired_at", "-pk")[:TIMELINE_LIMIT]):
         entries.append(TimelineEntry(
@@ -146,7 +149,8 @@ def customer_facts(*, actor: Actor, customer: Customer, ownerships: list[Ownersh
     detractors: tuple[policies.DetractorFact, ...] = ()
     if show_scores:
         detractors = tuple(
-            policies.DetractorFact(response_pk=r.pk, submitted_at=r.submitted_at, touchpoint=r.touchpoint.display_name())
+            policies.DetractorFact(response_pk=r.pk, submitted_at=r.submitted_at,
+                                   touchpoint=r.touchpoint.display_name())
             for r in customer.responses.visible_to(actor).select_related("touchpoint")
             .filter(score__lte=DETRACTOR_MAX_SCORE, submitted_at__gte=now - policies.DETRACTOR_WINDOW,
                     case__isnull=True).order_by("-submitted_at")[:5])

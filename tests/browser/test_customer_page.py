@@ -43,7 +43,7 @@ def test_staff_see_the_timeline_and_next_action_and_tick_the_handover(world, liv
     timeline = page.locator("#timeline .timeline-entry")
     texts = timeline.all_inner_texts()
     assert any("Referred Friend of A" in t for t in texts)
-    assert any("Survey answer" in t for t in texts) and any("Case opened" in t for t in texts)
+    assert any("Survey answer" in t for t in texts) and any("Case opened, now New" in t for t in texts)
 
     plan_box = page.locator(f"#plan-{ownership.pk}")
     assert plan_box.get_attribute("open") is not None  # open while items are left to do

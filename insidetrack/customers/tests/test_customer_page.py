@@ -47,7 +47,7 @@ def test_the_customer_page_by_role(world, role):
     assert "Take photos of the owner (and family) with the car" in html
     assert "Fit the child seats and show the ISOFIX points" in html
     assert "Referred Friend of A" in html  # the timeline carries the referral
-    assert "Case opened" in html and "Survey answer" in html
+    assert "Case opened, now New" in html and "Survey answer" in html
     assert "Friend of B" not in html and "Friend of C" not in html
     # Only the dealer's team gets the forms to work the customer.
     works = role in ("dealer_principal", "dealer_staff")

@@ -914,6 +914,9 @@ def generate(*, seed: int = 7, scale: float = 1.0, end: dt.date | None = None,
     from .referrals import referrals_generate
 
     report.counts.update(referrals_generate(seed=seed, end=end))
+    from .relationships import relationships_generate
+
+    report.counts.update(relationships_generate(seed=seed, end=end))
     from .events import events_generate
 
     report.counts.update(events_generate(seed=seed, end=end))
