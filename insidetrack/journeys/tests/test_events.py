@@ -20,6 +20,10 @@ from insidetrack.surveys.services import EventInput as SurveyEvent
 from insidetrack.surveys.services import events_record
 
 NOW = timezone.now().replace(microsecond=0)
+# Session, user and membership, then the page's own reads: upcoming and past events with their counts (list); the
+# event with its counts and the guest list (detail). The number must not grow with the events or guests.
+QUERIES_LIST = 5
+QUERIES_DETAIL = 5
 
 
 def _event(world, *, dealer=None, capacity=2, days=10, **extra) -> ExperienceEvent:
@@ -286,3 +290,19 @@ def test_a_depositor_invited_to_a_day_that_is_over_is_not_invited_again(world):
     later = past.ends_at + dt.timedelta(days=1)
     assert svc.event_invitations_for_depositors(now=later) == 0
     assert EventInvitation.objects.filter(customer=customer).count() == 1
+
+
+def test_the_list_and_event_pages_read_a_fixed_number_of_queries(world, django_assert_num_queries):
+    client = client_for(world, "head_office")
+    for days in (5, 10, 15):
+        event = _event(world, days=days)
+        for key in ("a",):
+            EventInvitation.objects.create(event=event, customer=world.customers[key], invited_at=NOW)
+    client.get("/journey/events/")  # warm the session and the translation catalogue
+    with django_assert_num_queries(QUERIES_LIST):
+        assert client.get("/journey/events/").status_code == 200
+    _event(world, days=20, dealer=world.dealer_b)
+    with django_assert_num_queries(QUERIES_LIST):
+        assert client.get("/journey/events/").status_code == 200
+    with django_assert_num_queries(QUERIES_DETAIL):
+        assert client.get(f"/journey/events/{event.pk}/").status_code == 200
