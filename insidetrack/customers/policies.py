@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import CheckInKind, HandoverPreference, Household, ReferralStatus
 
@@ -280,8 +281,9 @@ def _handover_rule(facts: CustomerFacts, now: dt.datetime) -> Iterable[NextActio
                              due=_day_start(handover.started_on, now), target=("ownership", handover.ownership_pk))
         elif handover.open_items:
             yield NextAction(code="handover_items_open", title=str(_("Finish the handover checklist")),
-                             detail=str(_("%(count)s items open · %(vehicle)s")
-                                        % {"count": handover.open_items, "vehicle": handover.vehicle}),
+                             detail=ngettext("%(count)s item open · %(vehicle)s", "%(count)s items open · %(vehicle)s",
+                                             handover.open_items)
+                             % {"count": handover.open_items, "vehicle": handover.vehicle},
                              urgency=SOON + 2, due=_day_start(handover.started_on, now),
                              target=("ownership", handover.ownership_pk))
 

@@ -248,3 +248,23 @@ def test_scoping_of_plans_items_and_check_ins_follows_the_customer(world):
     assert {c.ownership.customer_id for c in CheckIn.objects.visible_to(world.actors["region_manager"])} == {
         world.customers["a"].pk}
     assert CheckIn.objects.visible_to(world.actors["head_office"]).count() == 2
+
+
+@pytest.mark.parametrize("status", ["test_drive", "bought", "lost"])
+def test_advocacy_counts_a_referral_whatever_became_of_the_lead(world, status):
+    """Advocacy is the owner recommending us: a friend who test-drove, bought or went elsewhere was still sent."""
+    from insidetrack.analytics.advocacy import AdvocacyPeriod, advocacy_counts
+    from insidetrack.surveys.models import Response
+
+    answer = Response.objects.get(customer=world.customers["a"])
+    period = AdvocacyPeriod(since=answer.submitted_at - dt.timedelta(days=1),
+                            until=answer.submitted_at + dt.timedelta(days=1),
+                            as_of=answer.submitted_at + dt.timedelta(days=800))
+    staff = world.actors["dealer_staff"]
+    when = answer.submitted_at + dt.timedelta(days=10)
+    lead = referral_record(actor=staff, referrer_pk=world.customers["a"].pk, referred_name="Lou",
+                           referred_email="lou@example.org", enquired_at=when, now=when)
+    referral_move(actor=staff, referral_pk=lead.pk, status=status, at=when + dt.timedelta(days=5),
+                  now=when + dt.timedelta(days=6))
+    counts = advocacy_counts(actor=world.actors["head_office"], period=period)
+    assert (counts["promoter"]["customers"], counts["promoter"]["referred"]) == (1, 1)
