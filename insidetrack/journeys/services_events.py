@@ -33,7 +33,6 @@ from insidetrack.core.actor import Actor
 from insidetrack.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from insidetrack.core.tasks import enqueue_on_commit
 from insidetrack.customers.models import Customer
-from insidetrack.network.models import Dealer
 from insidetrack.network.selectors import dealers_visible_to
 
 from .models import (
@@ -230,6 +229,29 @@ def event_invite(*, actor: Actor, event_pk: int, customer_pks: Iterable[int],
     if len(new) > free:
         raise Conflict(_("Only %(free)d seats are free.") % {"free": max(free, 0)})
     return [_invite(event, customer, by=InvitedBy.HAND, now=now) for customer in new]
+
+
+def event_invite_by_email(*, actor: Actor, event_pk: int, email: str,
+                          now: datetime | None = None) -> EventInvitation:
+    """Invite one customer of the hosting dealer named by their e-mail address (what staff have to hand)."""
+    address = email.strip()
+    if not address:
+        raise ValidationFailed(_("Enter the customer's e-mail address."), field="email")
+    event = ExperienceEvent.objects.visible_to(actor).filter(pk=event_pk).first()
+    if event is None:
+        raise NotFound(_("Experience event not found"))
+    matches = list(Customer.objects.visible_to(actor).filter(dealer_id=event.dealer_id, email__iexact=address,
+                                                             erased_at__isnull=True)[:2])
+    if not matches:
+        raise ValidationFailed(_("No customer of %(dealer)s has the e-mail address %(email)s.")
+                               % {"dealer": event.dealer.name, "email": address}, field="email")
+    if len(matches) > 1:
+        raise ValidationFailed(_("Several customers share the e-mail address %(email)s; invite from the customer "
+                                 "list instead.") % {"email": address}, field="email")
+    if event.invitations.filter(customer=matches[0]).exists():
+        raise Conflict(_("%(name)s is invited already.") % {"name": f"{matches[0].first_name} {matches[0].last_name}"})
+    (invitation,) = event_invite(actor=actor, event_pk=event_pk, customer_pks=[matches[0].pk], now=now)
+    return invitation
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -459,6 +481,3 @@ def event_surveys_request_due(*, now: datetime | None = None) -> int:
     return sum(event_surveys_request(event_pk=pk, now=now) for pk in list(due))
 
 
-def dealer_of(actor: Actor, dealer_pk: int) -> Dealer | None:
-    """The dealer an organiser picked, if they may organise for it."""
-    return dealers_visible_to(actor).filter(pk=dealer_pk).first()

@@ -8,6 +8,8 @@ the customer, and a GET never changes anything.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -65,19 +67,56 @@ def event_create(request: HttpRequest) -> HttpResponse:
 
 @staff_role_required
 @require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        detail = selectors_events.event_detail(request.actor, pk)
+    except NotFound:
+        return render(request, "404.html", status=404)
+    event = detail.event
+    zone = ZoneInfo(event.dealer.time_zone or "UTC")
+    initial = {"dealer": event.dealer, "kind": event.kind, "title": event.title, "place": event.place,
+               "capacity": event.capacity, "invites_depositors": event.invites_depositors,
+               "starts_at": event.starts_at.astimezone(zone).replace(tzinfo=None),
+               "ends_at": event.ends_at.astimezone(zone).replace(tzinfo=None)}
+    form = EventForm(request.POST or None, initial=initial,
+                     dealers=dealers_visible_to(request.actor).filter(pk=event.dealer_id))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services_events.event_update(actor=request.actor, event_pk=pk, data=form.to_input())
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                status = exc.status
+            else:
+                messages.success(request, _("The event is saved."))
+                return redirect("journeys:event", pk=pk)
+        else:
+            status = 422
+    return render(request, "journeys/events/form.html", {"form": form, "event": event}, status=status)
+
+
+@staff_role_required
+@require_http_methods(["GET", "POST"])
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
-        attended = [int(v) for v in request.POST.getlist("attended") if v.isdigit()]
         try:
-            services_events.event_attendance_record(actor=request.actor, event_pk=pk, attended_pks=attended)
+            if request.POST.get("action") == "invite":
+                services_events.event_invite_by_email(actor=request.actor, event_pk=pk,
+                                                      email=request.POST.get("email", ""))
+                done = _("The invitation is on its way.")
+            else:
+                attended = [int(v) for v in request.POST.getlist("attended") if v.isdigit()]
+                services_events.event_attendance_record(actor=request.actor, event_pk=pk, attended_pks=attended)
+                done = _("Attendance saved.")
         except NotFound:
             return render(request, "404.html", status=404)
         except DomainError as exc:
             messages.error(request, str(exc.message))
             status = exc.status
         else:
-            messages.success(request, _("Attendance saved."))
+            messages.success(request, done)
             return redirect("journeys:event", pk=pk)
     try:
         detail = selectors_events.event_detail(request.actor, pk)
@@ -90,6 +129,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "free_seats": max(event.capacity - event.accepted_count, 0),
         "can_take_attendance": event.starts_at <= now and event.status != ExperienceEventStatus.CANCELLED
         and not request.actor.is_region_manager,
+        "can_invite": event.starts_at > now and event.status == ExperienceEventStatus.PLANNED,
     }, status=status)
 
 

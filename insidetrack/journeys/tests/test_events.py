@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -273,8 +274,6 @@ def test_the_create_form_plans_an_event_in_the_dealers_time_and_reports_bad_inpu
                                                 "capacity": 20, "invites_depositors": "on"})
     event = ExperienceEvent.objects.get()
     assert good.status_code == 302 and good["Location"] == f"/journey/events/{event.pk}/"
-    from zoneinfo import ZoneInfo
-
     local = timezone.localtime(event.starts_at, ZoneInfo(world.dealer_a.time_zone))
     assert (local.strftime("%Y-%m-%dT%H:%M"), local.utcoffset() is not None) == (start, True)
     assert event.capacity == 20 and event.invites_depositors
@@ -306,3 +305,38 @@ def test_the_list_and_event_pages_read_a_fixed_number_of_queries(world, django_a
         assert client.get("/journey/events/").status_code == 200
     with django_assert_num_queries(QUERIES_DETAIL):
         assert client.get(f"/journey/events/{event.pk}/").status_code == 200
+
+
+def test_staff_invite_a_customer_by_email_from_the_event_page(world, mailoutbox, django_capture_on_commit_callbacks):
+    event = _event(world, capacity=3)
+    customer = CustomerFactory(dealer=world.dealer_a, brand=world.brand, email="Mia.Lang@example.de")
+    client = client_for(world, "dealer_staff")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(f"/journey/events/{event.pk}/", {"action": "invite", "email": "mia.lang@example.de"})
+    assert answer.status_code == 302
+    assert list(event.invitations.values_list("customer_id", "invited_by")) == [(customer.pk, InvitedBy.HAND)]
+    assert [m.to for m in mailoutbox] == [["Mia.Lang@example.de"]]
+    again = client.post(f"/journey/events/{event.pk}/", {"action": "invite", "email": "mia.lang@example.de"})
+    assert again.status_code == 409 and "is invited already" in again.content.decode()
+    other = client.post(f"/journey/events/{event.pk}/", {"action": "invite", "email": world.customers["c"].email})
+    assert other.status_code == 422 and "No customer of Dealer A" in other.content.decode()
+    assert event.invitations.count() == 1
+
+
+def test_the_edit_form_changes_the_event_but_not_below_the_accepted_guests(world, mailoutbox):
+    event = _event(world, capacity=3)
+    for link in _invited(world, mailoutbox, event, n=2):
+        svc.event_rsvp(token=link["accept"], now=NOW)
+    client = client_for(world, "dealer_principal")
+    page = client.get(f"/journey/events/{event.pk}/edit/")
+    assert page.status_code == 200 and 'value="Track day"' in page.content.decode()
+    zone = ZoneInfo(world.dealer_a.time_zone)
+    fields = {"dealer": world.dealer_a.pk, "kind": "track_day", "title": "Track day at dusk", "place": "Circuit",
+              "starts_at": event.starts_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
+              "ends_at": event.ends_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M"), "invites_depositors": "on"}
+    refused = client.post(f"/journey/events/{event.pk}/edit/", {**fields, "capacity": 1})
+    assert refused.status_code == 422 and "2 guests have accepted already" in refused.content.decode()
+    assert client.post(f"/journey/events/{event.pk}/edit/", {**fields, "capacity": 2}).status_code == 302
+    event.refresh_from_db()
+    assert (event.title, event.capacity) == ("Track day at dusk", 2)
+    assert client_for(world, "other_dealer").get(f"/journey/events/{event.pk}/edit/").status_code == 404
