@@ -208,8 +208,12 @@ def _fit(painter: Painter, text: str, width: float, size: float, style: str = ""
     return text.rstrip() + "…"
 
 
+def _answers(count: int) -> str:
+    return ngettext("%(n)s answer", "%(n)s answers", count) % {"n": f"{count:,}"}
+
+
 def _figures_line(figures: TouchpointFigures | Totals, show_scores: bool) -> str:
-    parts = [_("%(n)s answers") % {"n": f"{figures.volume:,}"}]
+    parts = [_answers(figures.volume)]
     if show_scores and figures.nps is not None and figures.nps.n:
         parts.append(f"NPS {_signed(figures.nps.nps)} ± {figures.nps.margin:.0f}")
     emotion = figures.emotion
@@ -426,7 +430,7 @@ def draw_map(painter: Painter, journey: JourneyMap, *, page: tuple[float, float]
         painter.text(left + PADDING, cursor + 12.5, _fit(painter, stage.stage.display_name(), column_width / 2, 10,
                                                          "bold"), size=10, style="bold", colour=PAPER)
         painter.text(left + column_width - PADDING, cursor + 12.5,
-                     _fit(painter, _("%(n)s answers") % {"n": f"{stage.volume:,}"}, column_width / 2, 7), size=7,
+                     _fit(painter, _answers(stage.volume), column_width / 2, 7), size=7,
                      colour=PAPER, anchor="end")
         top = cursor + 22
         natural = [_height(lines) + 2 * PADDING for lines in column]

@@ -226,7 +226,7 @@ def test_pdf_is_an_a3_landscape_page_with_the_filters_applied(world, planted):
     text = pdf_text(answer.content)
     assert "Region: North" in text and "Model: GT" in text and "Department: Sales" in text
     assert "Sales's part of the journey" in text
-    assert "1 answers · NPS +100" in text  # dealer A's GT handover only (the region and the model applied)
+    assert "1 answer · NPS +100" in text  # dealer A's GT handover only (the region and the model applied)
     assert "Rational needs" in text and "Handover" in text
 
 
