@@ -74,11 +74,16 @@ def customer_timeline(*, actor: Actor, customer: Customer, show_scores: bool = F
     first (each source read through its own scoping entry point, via reverse relations so this app imports none of
     the later ones)."""
     entries: list[TimelineEntry] = []
-    for event in (customer.events.visible_to(actor).select_related("touchpoint", "dealer", "vehicle")
+    # A handover links to that car's handover plan, when the plan exists.
+    plans = dict(HandoverPlan.objects.visible_to(actor).filter(ownership__customer=customer)
+                 .values_list("ownership__vehicle_id", "ownership_id"))
+    for event in (customer.events.visible_to(actor).select_related("dealer", "vehicle")
                   .order_by("-occurred_at", "-pk")[:TIMELINE_LIMIT]):
+        plan_of = plans.get(event.vehicle_id) if event.kind == "handover" else None
         entries.append(TimelineEntry(
             at=event.occurred_at, kind="contact", title=event.get_kind_display(),
-            detail=" · ".join(p for p in (event.dealer.name, event.vehicle.model if event.vehicle else "") if p)))
+            detail=" · ".join(p for p in (event.dealer.name, event.vehicle.model if event.vehicle else "") if p),
+            url=reverse("customers:handover", args=[plan_of]) if plan_of else ""))
     for response in (customer.responses.visible_to(actor).select_related("touchpoint")
                      .order_by("-submitted_at", "-pk")[:TIMELINE_LIMIT]):
         entries.append(TimelineEntry(

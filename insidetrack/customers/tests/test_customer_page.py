@@ -145,3 +145,39 @@ def test_managers_see_but_do_not_change_the_handover(world):
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.ticked_at is None
+
+
+def test_the_handover_in_the_timeline_leads_to_its_plan(world):
+    from insidetrack.surveys.tests.factories import OperationalEventFactory
+
+    customer, ownership, _plan, _checkin = _setup_a(world)
+    OperationalEventFactory(customer=customer, dealer=customer.dealer, vehicle=ownership.vehicle, kind="handover")
+    html = client_for(world, "dealer_staff").get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    timeline = html[html.index('id="timeline"'):html.index('id="referrals"')]
+    assert f'<a href="{reverse("customers:handover", args=[ownership.pk])}">Handover</a>' in timeline
+
+
+def test_the_customer_page_reads_a_fixed_number_of_queries(world):
+    """More cars, plans, check-ins and referrals do not mean more queries (no query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from insidetrack.customers.tests.factories import OwnershipFactory, VehicleFactory
+
+    customer, *_ = _setup_a(world)
+    client = client_for(world, "dealer_staff")
+    url = reverse("customers:detail", args=[customer.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as one_car:
+        assert client.get(url).status_code == 200
+    for n in range(3):
+        extra = OwnershipFactory(vehicle=VehicleFactory(current_owner=customer), started_on=timezone.localdate())
+        handover_plan_generate(actor=Actor.system(), ownership_pk=extra.pk)
+        CheckIn.objects.create(ownership=extra, kind="week_1", due_on=timezone.localdate(), scheduled_at=timezone.now())
+        Referral.objects.create(brand=customer.brand, dealer=customer.dealer, referrer=customer,
+                                referred_name=f"Friend {n}", referred_email=f"f{n}@example.org",
+                                enquired_at=timezone.now(), recorded_at=timezone.now())
+    with CaptureQueriesContext(connection) as four_cars:
+        page = client.get(url)
+    assert page.content.decode().count('class="car"') == 4
+    assert len(four_cars) == len(one_car) == 17
