@@ -11,6 +11,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -32,14 +33,17 @@ from .forms_events import EventForm
 from .models import EventInvitation, ExperienceEventStatus, RsvpStatus
 
 LANGUAGES = ("en", "de", "fr")
+PAST_PER_PAGE = 50
 
 
 @staff_role_required
 def event_list(request: HttpRequest) -> HttpResponse:
     now = clock.now()
+    past = Paginator(selectors_events.events_for(request.actor, upcoming=False, now=now), PAST_PER_PAGE)
+    page = past.get_page(request.GET.get("page"))
     return render(request, "journeys/events/list.html", {
         "upcoming": list(selectors_events.events_for(request.actor, upcoming=True, now=now)),
-        "past": list(selectors_events.events_for(request.actor, upcoming=False, now=now)[:50]),
+        "past": list(page), "page": page,
         "can_create": not request.actor.is_owner,
     })
 
@@ -125,7 +129,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = clock.now()
     event = detail.event
     return render(request, "journeys/events/detail.html", {
-        "event": event, "guests": detail.guests,
+        "event": event, "guests": detail.guests, "is_over": event.ends_at <= now,
         "free_seats": max(event.capacity - event.accepted_count, 0),
         "can_take_attendance": event.starts_at <= now and event.status != ExperienceEventStatus.CANCELLED
         and not request.actor.is_region_manager,

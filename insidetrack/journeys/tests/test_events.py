@@ -21,9 +21,9 @@ from insidetrack.surveys.services import EventInput as SurveyEvent
 from insidetrack.surveys.services import events_record
 
 NOW = timezone.now().replace(microsecond=0)
-# Session, user and membership, then the page's own reads: upcoming and past events with their counts (list); the
-# event with its counts and the guest list (detail). The number must not grow with the events or guests.
-QUERIES_LIST = 5
+# Session, user and membership, then the page's own reads: upcoming events, the past ones' count and page (list);
+# the event with its counts and the guest list (detail). The number must not grow with the events or guests.
+QUERIES_LIST = 6
 QUERIES_DETAIL = 5
 
 
@@ -258,6 +258,13 @@ def test_the_event_pages_show_counts_and_the_guest_list(world, mailoutbox):
     tables = tables_of(page.content.decode())
     assert tables["event-counts"][1] == ["5", "4", "2", "1", "1", "0", "0"]
     assert sorted(row[2].split()[0] for row in tables["guests"][1:]) == ["Accepted", "Declined"]
+    # Once the day is over, an invitation nobody answered reads as such.
+    ExperienceEvent.objects.filter(pk=event.pk).update(starts_at=NOW - dt.timedelta(days=2),
+                                                       ends_at=NOW - dt.timedelta(days=1))
+    EventInvitation.objects.filter(event=event, status=RsvpStatus.DECLINED).update(status=RsvpStatus.INVITED,
+                                                                                  responded_at=None)
+    guests = tables_of(client.get(f"/journey/events/{event.pk}/").content.decode())["guests"]
+    assert sorted(row[2].split()[0] for row in guests[1:]) == ["Accepted", "No"]
     assert client_for(world, "other_dealer").get(f"/journey/events/{event.pk}/").status_code == 404
     assert client_for(world, "owner").get("/journey/events/").status_code == 403
 
@@ -297,6 +304,9 @@ def test_the_list_and_event_pages_read_a_fixed_number_of_queries(world, django_a
         event = _event(world, days=days)
         for key in ("a",):
             EventInvitation.objects.create(event=event, customer=world.customers[key], invited_at=NOW)
+    ExperienceEvent.objects.create(brand=world.brand, dealer=world.dealer_a, title="Last year's day", place="Circuit",
+                                   starts_at=NOW - dt.timedelta(days=300), ends_at=NOW - dt.timedelta(days=299),
+                                   capacity=5, created_at=NOW - dt.timedelta(days=330))
     client.get("/journey/events/")  # warm the session and the translation catalogue
     with django_assert_num_queries(QUERIES_LIST):
         assert client.get("/journey/events/").status_code == 200
