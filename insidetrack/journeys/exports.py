@@ -312,10 +312,11 @@ def _chart(painter: Painter, journey: JourneyMap, x: float, y: float, w: float, 
            column_of: Callable[[int], tuple[float, float]]) -> None:
     """The emotion curve (and NPS where shown), each touchpoint placed inside its stage's column."""
     top, bottom = y + 14, y + h - 10
-    legend = _("Emotion across the journey: net sentiment in green (% positive minus % negative verbatims)")
+    legend = _("Emotion across the journey: net sentiment in green (share of positive minus share of negative "
+               "verbatims)")
     if journey.show_scores:
         legend += " · " + _("NPS in blue")
-    painter.text(x, y + 8, legend + " · " + _("bars: 95% interval"), size=8, style="bold")
+    painter.text(x, y + 8, legend + " · " + _("bars: interval at 95 per cent confidence"), size=8, style="bold")
 
     def level(value: float) -> float:
         return bottom - (value + 100) / 200 * (bottom - top)

@@ -184,6 +184,13 @@ def test_map_and_exports_are_for_staff(world, role, url):
         assert answer.status_code == 200
 
 
+@pytest.mark.parametrize("role", STAFF)
+def test_every_staff_role_finds_the_journey_in_the_navigation(world, role):
+    from insidetrack.core.context_processors import navigation_for
+
+    assert dict(navigation_for(world.actors[role]))["Journey"] == MAP
+
+
 def test_head_office_page_shows_figures_needs_themes_and_quotes(world, planted):
     page = client_for(world, "head_office").get(MAP, {**PERIOD, "department": "aftersales"}).content.decode()
     assert "Aftersales's part of the journey" in page
