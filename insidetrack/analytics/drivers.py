@@ -6,27 +6,28 @@ survey), bought again (a repurchase) and referred a friend (a friend enquired). 
 customer's latest score at each other touchpoint and whether any of their verbatims carried a theme with negative
 sentiment ("negative themes").
 
-Methods, chosen so that correlated touchpoints (a customer who liked the handover tends to like the test drive) do not
-steal each other's credit:
+Method, chosen so that correlated touchpoints (a customer who liked the handover tends to like the test drive) do not
+steal each other's credit: **LMG relative weights** (Lindeman, Merenda and Gold; the Shapley value of R²). A driver's
+share is its increase in R² averaged over every order in which the drivers could enter the regression, so the shares
+add up to the model's R² and do not depend on an arbitrary order. Exact: every subset of at most ``MAX_DRIVERS``
+drivers is fitted from the covariance matrix (batched solves), no sampling. For the yes/no outcomes the same
+decomposition applies to the linear probability model (dominance analysis on R²); the alternative kept here,
+``PERMUTATION`` (a logistic model; a driver's importance is how much worse, in deviance, it predicts when that driver
+is shuffled across customers), is what the bench compares against: with missing answers it credits touchpoints that
+have no effect of their own (they stand in for the unanswered ones), and a bootstrap of it takes tens of seconds.
 
-* **Relationship score: LMG relative weights** (Lindeman, Merenda and Gold; the Shapley value of R²). A driver's share
-  is its increase in R² averaged over every order in which the drivers could enter the regression, so the shares add
-  up to the model's R² and do not depend on an arbitrary order. Exact: every subset of at most ``MAX_DRIVERS`` drivers
-  is fitted from the covariance matrix (batched solves), no sampling.
-* **Bought again, referred a friend: grouped permutation importance of a logistic model.** A logistic regression on
-  every driver; a driver's importance is how much worse (in deviance, the log loss) the fitted model predicts the
-  outcome when that driver's columns are shuffled across customers. Fitting 2^k logistic models per bootstrap
-  replicate (dominance analysis) would take minutes; one fit and k shuffles take milliseconds.
-* **Uncertainty: bootstrap.** Customers are resampled with replacement ``BOOTSTRAP`` times, the whole method rerun,
-  and the 2.5th and 97.5th percentiles of each share reported (percentile interval, 95%). Seeded, so a page shows the
-  same figures on every load.
+**Uncertainty: bootstrap.** Customers are resampled with replacement ``BOOTSTRAP`` times, the whole method rerun, and
+the 2.5th and 97.5th percentiles of each share reported (percentile interval, 95%). Seeded, so a page shows the same
+figures on every load.
 
-Customers who did not experience a touchpoint (nobody answers the experience-event survey without going): each
-touchpoint enters as *two* columns, the score where answered (the mean of those who answered elsewhere) and an
-indicator "answered this touchpoint". Both columns belong to the touchpoint's group, so its share is the credit for
-having been there and how it went, together. The alternative, keeping only customers who answered every touchpoint,
-leaves almost nobody in a real journey, and the few left are not typical. Touchpoints answered by fewer than
-``MIN_ANSWERED`` customers are left out rather than estimated from noise.
+**Customers who did not answer a touchpoint** (nobody answers the experience-event survey without going, and most
+customers answer few surveys): *pairwise-complete moments*. Each covariance is taken from the customers who answered
+both touchpoints (or the touchpoint and the outcome), so everyone counts where they answered and nobody is invented a
+score. The share then reads "how much this touchpoint's score matters for a customer who goes through it"; the number
+of customers behind it is shown beside it. Keeping only customers who answered every touchpoint would leave almost
+nobody; filling in the mean with an "answered" indicator (what the logistic alternative does) lets an often-answered
+touchpoint stand in for a rarely-answered one. Touchpoints answered by fewer than ``MIN_ANSWERED`` customers are left
+out rather than estimated from noise.
 
 Shares are of the *explained* part: "the handover holds 40% of what we can explain about repurchase" is the reading,
 and the model's R² (or deviance explained) says how much that is.
@@ -49,15 +50,18 @@ IntArray = npt.NDArray[np.int64]
 
 BOOTSTRAP = 100
 CONFIDENCE = 0.95
-MAX_DRIVERS = 12  # 4,096 subsets for the exact LMG decomposition
+MAX_DRIVERS = 10  # 1,023 subsets for the exact LMG decomposition: a page in seconds
 MIN_ANSWERED = 30  # customers who answered a touchpoint (or mentioned a theme) for it to be a driver
 MIN_CUSTOMERS = 60  # customers in the analysis at all
 MIN_POSITIVES = 20  # customers who did the thing (bought again, referred), and as many who did not
 PERMUTATION_REPEATS = 3
+EIGENVALUE_FLOOR = 0.01  # on the correlation scale, for pairwise-complete moments
 SEED = 20260101
 
 TOUCHPOINT = "touchpoint"
 THEME = "theme"
+LMG, PERMUTATION = "lmg", "permutation"
+PAIRWISE, INDICATOR = "pairwise", "indicator"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,12 +134,16 @@ class Design:
     customers: tuple[int, ...]  # per driver
 
 
-def design_from_frame(frame: DriverFrame, *, min_answered: int = MIN_ANSWERED,
+def design_from_frame(frame: DriverFrame, *, missing: str = PAIRWISE, min_answered: int = MIN_ANSWERED,
                       max_drivers: int = MAX_DRIVERS) -> Design:
-    """Touchpoints first (score and "answered" columns), then the most mentioned negative themes, up to the cap.
+    """Touchpoints first, then the most mentioned negative themes, up to the cap.
 
-    A touchpoint every customer answered gets no indicator column (it would be constant).
+    ``missing`` is PAIRWISE (a touchpoint is one column, NaN where not answered, for pairwise-complete moments) or
+    INDICATOR (the score where answered, the mean elsewhere, and an "answered" column, both in the touchpoint's
+    group; a touchpoint every customer answered gets no indicator, it would be constant).
     """
+    if missing not in (PAIRWISE, INDICATOR):
+        raise ValueError(f"Missing answers are handled {PAIRWISE!r} or {INDICATOR!r}, not {missing!r}")
     columns: list[FloatArray] = []
     groups: list[tuple[int, ...]] = []
     drivers: list[Driver] = []
@@ -149,10 +157,13 @@ def design_from_frame(frame: DriverFrame, *, min_answered: int = MIN_ANSWERED,
         count = int(answered.sum())
         if count < min_answered:
             continue
-        score = np.where(answered, frame.scores[:, j], frame.scores[answered, j].mean())
+        if missing == PAIRWISE:
+            score = frame.scores[:, j]
+        else:
+            score = np.where(answered, frame.scores[:, j], frame.scores[answered, j].mean())
         group = [len(columns)]
         columns.append(score)
-        if count < len(answered):
+        if missing == INDICATOR and count < len(answered):
             group.append(len(columns))
             columns.append(answered.astype(float))
         groups.append(tuple(group))
@@ -226,13 +237,50 @@ def shapley_from_subsets(values: FloatArray, k: int) -> FloatArray:
     return shapley
 
 
+def pairwise_covariance(data: FloatArray, *, min_pairs: int = MIN_ANSWERED) -> FloatArray:
+    """Covariance of the columns, each entry from the rows where both columns are known (NaN elsewhere).
+
+    Two columns known together for fewer than ``min_pairs`` customers get no correlation (zero) rather than one
+    estimated from a handful. The pairwise matrix need not be positive definite when columns are known for different
+    customers; its correlation matrix's eigenvalues are floored at ``EIGENVALUE_FLOOR`` (a nearly singular matrix
+    would let some subset "explain" the outcome perfectly), and the variances put back.
+    """
+    known = ~np.isnan(data)
+    values = np.where(known, data, 0.0)
+    weights = known.astype(float)
+    pairs = weights.T @ weights
+    sums = values.T @ weights  # [i, j]: sum of column i over rows where j is known too
+    products = values.T @ values
+    with np.errstate(invalid="ignore", divide="ignore"):
+        covariance = (products - sums * sums.T / pairs) / (pairs - 1.0)
+        # Each correlation from the same customers as its covariance: the variances over the pair's rows.
+        squares = (values**2).T @ weights
+        variances = (squares - sums**2 / pairs) / (pairs - 1.0)
+        correlation = covariance / np.sqrt(variances * variances.T)
+    correlation[~np.isfinite(correlation) | (pairs < min_pairs)] = 0.0
+    correlation = np.clip((correlation + correlation.T) / 2.0, -1.0, 1.0)
+    np.fill_diagonal(correlation, 1.0)
+    eigenvalues, vectors = np.linalg.eigh(correlation)
+    if eigenvalues.min() < EIGENVALUE_FLOOR:
+        correlation = (vectors * np.maximum(eigenvalues, EIGENVALUE_FLOOR)) @ vectors.T
+        scale = np.sqrt(np.diag(correlation))
+        correlation = correlation / scale[:, None] / scale[None, :]
+    spread = np.sqrt(np.maximum(np.diag(covariance), 0.0))
+    spread[~np.isfinite(spread)] = 0.0
+    return correlation * spread[:, None] * spread[None, :]
+
+
 def lmg(matrix: FloatArray, outcome: FloatArray, groups: Sequence[Sequence[int]]) -> tuple[FloatArray, float]:
-    """Each group's LMG weight (its Shapley share of R², in R² units) and the full model's R²."""
+    """Each group's LMG weight (its Shapley share of R², in R² units) and the full model's R².
+
+    Missing scores (NaN) are handled by pairwise-complete moments: each covariance from the customers who answered
+    both touchpoints (or the touchpoint and the outcome).
+    """
     k = len(groups)
     if k == 0:
         return np.zeros(0), 0.0
     data = np.column_stack([matrix, outcome])
-    moments = np.cov(data, rowvar=False)
+    moments = pairwise_covariance(data) if np.isnan(matrix).any() else np.cov(data, rowvar=False)
     values = subset_r2(moments[:-1, :-1], moments[:-1, -1], float(moments[-1, -1]), groups)
     return shapley_from_subsets(values, k), float(values[-1])
 
@@ -322,13 +370,19 @@ def _normalised(weights: FloatArray) -> FloatArray:
     return weights / total if total > 0 else np.zeros_like(weights)
 
 
-def decompose(frame: DriverFrame, *, binary: bool, bootstrap: int = BOOTSTRAP, seed: int = SEED,
+def decompose(frame: DriverFrame, *, binary: bool, method: str = LMG, bootstrap: int = BOOTSTRAP, seed: int = SEED,
               confidence: float = CONFIDENCE, min_answered: int = MIN_ANSWERED,
               max_drivers: int = MAX_DRIVERS) -> DriverResult | None:
     """The drivers of one outcome with bootstrap intervals; None when there are too few customers to say anything.
 
-    ``binary`` picks the logistic model with permutation importance (the outcome must be 0 or 1), otherwise LMG.
+    ``binary`` says the outcome is yes/no (0 or 1, and enough of each). ``method`` is LMG (pairwise-complete
+    moments; for a yes/no outcome the R² of the linear probability model) or PERMUTATION (a logistic model with
+    missing scores as indicators; yes/no outcomes only).
     """
+    if method not in (LMG, PERMUTATION):
+        raise ValueError(f"The method is {LMG!r} or {PERMUTATION!r}, not {method!r}")
+    if method == PERMUTATION and not binary:
+        raise ValueError("Permutation importance of a logistic model needs a yes/no outcome")
     outcome = frame.outcome.astype(float)
     n = len(outcome)
     positives = None
@@ -340,7 +394,9 @@ def decompose(frame: DriverFrame, *, binary: bool, bootstrap: int = BOOTSTRAP, s
             return None
     if n < MIN_CUSTOMERS:
         return None
-    design = design_from_frame(frame, min_answered=min_answered, max_drivers=max_drivers)
+    logistic = method == PERMUTATION
+    design = design_from_frame(frame, missing=INDICATOR if logistic else PAIRWISE, min_answered=min_answered,
+                               max_drivers=max_drivers)
     if not design.groups:
         return None
     rng = np.random.default_rng(seed)
@@ -348,7 +404,7 @@ def decompose(frame: DriverFrame, *, binary: bool, bootstrap: int = BOOTSTRAP, s
     full: FloatArray | None = None
 
     def run(matrix: FloatArray, y: FloatArray) -> tuple[FloatArray, float]:
-        if binary:
+        if logistic:
             # A replicate takes two Newton steps from the full sample's fit: the one-step estimator is already
             # first-order equivalent to the full refit, and it halves the cost of the bootstrap.
             coefficients = logistic_fit(matrix, y) if full is None else logistic_fit(matrix, y, start=full,
@@ -359,7 +415,7 @@ def decompose(frame: DriverFrame, *, binary: bool, bootstrap: int = BOOTSTRAP, s
         return lmg(matrix, y, design.groups)
 
     weights, fit = run(design.matrix, outcome)
-    if binary:
+    if logistic:
         full = logistic_fit(design.matrix, outcome)
     shares = _normalised(weights)
     replicate_shares = np.empty((bootstrap, len(design.groups)))
@@ -375,7 +431,7 @@ def decompose(frame: DriverFrame, *, binary: bool, bootstrap: int = BOOTSTRAP, s
     items = [DriverShare(driver=design.drivers[g], share=float(shares[g]), low=float(low[g]), high=float(high[g]),
                          customers=design.customers[g]) for g in range(len(design.groups))]
     items.sort(key=lambda item: (-item.share, item.driver.code))
-    return DriverResult(method="permutation" if binary else "lmg", customers=n, positives=positives, fit=fit,
+    return DriverResult(method=method, customers=n, positives=positives, fit=fit,
                         fit_low=float(fit_low), fit_high=float(fit_high), shares=tuple(items), bootstrap=bootstrap)
 
 

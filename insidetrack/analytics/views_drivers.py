@@ -21,6 +21,7 @@ from . import paths as path_policy
 from . import selectors_drivers as selectors
 
 _LAYOUT = {"template": "none", "font": {"family": "system-ui, sans-serif", "size": 12}, "hovermode": "closest"}
+TOP_TRANSITIONS = 15
 _INK, _MUTED, _GOOD, _ALERT = "#1f3a5f", "#8a94a6", "#1e7a46", "#b3261e"
 
 
@@ -74,13 +75,13 @@ def _readings(outcome: selectors.OutcomeDrivers) -> list[str]:
     overlapping = len(clear) > 1 and clear[1].high >= clear[0].low
     if overlapping:
         lines.append(_("The intervals of the first two overlap: their order may change with more answers."))
-    if result.method == "lmg":
+    if result.positives is None:
         lines.append(_("Together these explain %(fit)s%% of the differences in the relationship score (R², 95%% "
                        "interval %(low)s%% to %(high)s%%); the rest depends on things no survey here measures.") % {
             "fit": round(100 * result.fit), "low": round(100 * result.fit_low), "high": round(100 * result.fit_high)})
     else:
-        lines.append(_("%(yes)s of %(n)s customers did. Together the drivers explain %(fit)s%% of the uncertainty "
-                       "about who did (deviance explained, 95%% interval %(low)s%% to %(high)s%%).") % {
+        lines.append(_("%(yes)s of %(n)s customers did. Together the drivers explain %(fit)s%% of the differences "
+                       "between who did and who did not (R², 95%% interval %(low)s%% to %(high)s%%).") % {
             "yes": result.positives, "n": result.customers, "fit": round(100 * result.fit, 1),
             "low": round(100 * result.fit_low, 1), "high": round(100 * result.fit_high, 1)})
     return lines
@@ -174,7 +175,8 @@ def journeys(request: HttpRequest) -> HttpResponse:
         "report": report,
         "paths": [{"estimate": p, "steps": [selectors.step_label(k) for k in p.path]} for p in report.paths],
         "transitions": [{"row": t, "source": selectors.step_label(t.source), "target": selectors.step_label(t.target)}
-                        for t in report.transitions],
+                        for t in report.transitions[:TOP_TRANSITIONS]],
+        "more_transitions": max(len(report.transitions) - TOP_TRANSITIONS, 0),
         "funnel": [{"row": s, "label": selectors.step_label(s.step),
                     "next": selectors.step_label(path_policy.FUNNEL[i + 1]) if i + 1 < len(path_policy.FUNNEL) else ""}
                    for i, s in enumerate(report.funnel)],

@@ -96,8 +96,9 @@ def test_logistic_permutation_importance_recovers_the_ranking_and_covers_the_tru
     covered = checks = top_right = 0
     for run in range(10):
         scores, outcome = _binary(rng, 4000)
-        result = drivers.decompose(_frame(scores, outcome), binary=True, bootstrap=100, seed=run)
-        assert result is not None and result.method == "permutation"
+        result = drivers.decompose(_frame(scores, outcome), binary=True, method=drivers.PERMUTATION, bootstrap=100,
+                                   seed=run)
+        assert result is not None and result.method == drivers.PERMUTATION
         assert result.positives == int(outcome.sum())
         order = [s.driver.code for s in result.shares]
         top_right += order[:2] == ["handover", "test_drive"]
@@ -119,21 +120,68 @@ def test_correlation_ranking_is_misled_by_correlated_touchpoints() -> None:
     assert deposit.share < 0.08
 
 
-def test_touchpoints_not_experienced_count_through_an_indicator() -> None:
-    """Customers who skipped a touchpoint stay in; the touchpoint's share covers going there and how it went."""
+def test_customers_who_skipped_a_touchpoint_count_where_they_answered() -> None:
+    """Pairwise-complete moments: half the customers never answered the handover survey, most skipped the deposit
+    one; the shares still recover the truth, and each driver says how many customers it rests on."""
+    truth = _true_lmg_shares()
+    rng = np.random.default_rng(5)
+    covered = checks = 0
+    for run in range(8):
+        frame = _linear(rng, 3000)
+        answered = rng.random(frame.scores.shape) < np.array([0.5, 0.8, 0.6, 0.3])
+        scores = np.where(answered, frame.scores, np.nan)
+        result = drivers.decompose(_frame(scores, frame.outcome), binary=False, bootstrap=100, seed=run)
+        assert result is not None and result.customers == 3000
+        assert [s.driver.code for s in result.shares][:2] == ["handover", "test_drive"]
+        assert {s.driver.code: s.customers for s in result.shares} == dict(zip(CODES, answered.sum(axis=0).tolist(),
+                                                                              strict=True))
+        for share in result.shares:
+            checks += 1
+            covered += share.low <= truth[share.driver.code] <= share.high
+    assert covered / checks >= 0.8, f"{covered} of {checks} intervals cover the true share"
+
+
+def test_pairwise_covariance_uses_the_customers_known_on_both_sides() -> None:
+    rng = np.random.default_rng(2)
+    data = rng.normal(size=(50, 3))
+    assert drivers.pairwise_covariance(data) == pytest.approx(np.cov(data, rowvar=False))
+    data[:10, 0] = np.nan
+    data[40:, 1] = np.nan
+    both = ~np.isnan(data[:, 0]) & ~np.isnan(data[:, 1])
+    expected = np.cov(data[both][:, :2], rowvar=False)[0, 1]
+    covariance = drivers.pairwise_covariance(data)
+    assert covariance[0, 1] == pytest.approx(expected, rel=0.05)  # the floor on eigenvalues may nudge it
+    assert np.linalg.eigvalsh(covariance).min() >= -1e-12
+
+
+def test_a_yes_no_outcome_by_the_linear_probability_model() -> None:
+    """The default for buying again and referring: LMG of the linear probability model, ranked as the logistic
+    truth says."""
+    rng = np.random.default_rng(13)
+    right = 0
+    for run in range(6):
+        scores, outcome = _binary(rng, 4000)
+        scores[rng.random(scores.shape) < 0.3] = np.nan
+        result = drivers.decompose(_frame(scores, outcome), binary=True, bootstrap=50, seed=run)
+        assert result is not None and result.method == drivers.LMG and result.positives == int(outcome.sum())
+        right += [s.driver.code for s in result.shares][:2] == ["handover", "test_drive"]
+    assert right >= 5
+
+
+def test_missing_scores_as_indicators_for_the_logistic_model() -> None:
+    """The permutation method keeps a skipped touchpoint as "answered or not" next to its score."""
     rng = np.random.default_rng(5)
     n = 3000
     scores = _scores(rng, n)
     went = rng.random(n) < 0.4  # the experience event: most customers never go
-    relationship = scores @ WEIGHTS + 1.5 * went + rng.normal(0, NOISE, n)
+    linear = -1.5 + ((scores - 7.0) / SPREAD) @ LOGIT + 1.5 * went
+    outcome = (rng.random(n) < 1 / (1 + np.exp(-linear))).astype(float)
     scores[~went, 3] = np.nan
-    result = drivers.decompose(_frame(scores, relationship), binary=False, bootstrap=50)
+    result = drivers.decompose(_frame(scores, outcome), binary=True, method=drivers.PERMUTATION, bootstrap=50)
     assert result is not None
-    assert result.customers == n
     deposit = next(s for s in result.shares if s.driver.code == "deposit")
     assert deposit.customers == int(went.sum())
-    assert deposit.is_clear  # having been there matters, even though its score has no weight
-    assert result.shares[0].driver.code == "handover"
+    assert deposit.is_clear  # having been there matters
 
 
 def test_a_negative_theme_is_a_driver() -> None:
@@ -167,9 +215,12 @@ def test_too_few_customers_or_buyers_say_nothing() -> None:
     outcome = np.zeros(500)
     outcome[:10] = 1.0
     assert drivers.decompose(_frame(scores, outcome), binary=True) is None
+    assert drivers.decompose(_frame(scores, outcome), binary=True, method=drivers.PERMUTATION) is None
 
 
 def test_bad_input_is_refused_with_a_reason() -> None:
+    with pytest.raises(ValueError, match="needs a yes/no outcome"):
+        drivers.decompose(_linear(np.random.default_rng(1), 100), binary=False, method=drivers.PERMUTATION)
     with pytest.raises(ValueError, match="0 or 1"):
         drivers.decompose(_frame(_scores(np.random.default_rng(1), 100), np.full(100, 0.5)), binary=True)
     with pytest.raises(ValueError, match="customers by"):
