@@ -102,7 +102,8 @@ def test_a_real_worker_on_redis_runs_the_beat_task(tmp_path):
         worker.wait(timeout=20)
     # The worker ran every registered sweep against its (empty) database and reported what each one changed.
     assert client.returncode == 0, client.stderr
-    assert client.stdout.strip() == ("{'insidetrack.surveys.services.invitations_send_due': 0, "
+    assert client.stdout.strip() == ("{'insidetrack.customers.tasks.checkins_sweep': 0, "
+                                     "'insidetrack.surveys.services.invitations_send_due': 0, "
                                      "'insidetrack.cases.tasks.cases_sweep': 0, "
                                      "'insidetrack.verbatims.tasks.verbatims_sweep': 0, "
                                      "'insidetrack.analytics.tasks.rollups_sweep': 0, "
