@@ -268,3 +268,17 @@ def test_advocacy_counts_a_referral_whatever_became_of_the_lead(world, status):
                   now=when + dt.timedelta(days=6))
     counts = advocacy_counts(actor=world.actors["head_office"], period=period)
     assert (counts["promoter"]["customers"], counts["promoter"]["referred"]) == (1, 1)
+
+
+def test_the_every_minute_sweep_schedules_a_new_handovers_check_ins_once(world):
+    from django.utils import timezone
+
+    from insidetrack.core.tasks import run_sweeps_once
+
+    ownership = _ownership(world)
+    Ownership.objects.exclude(pk=ownership.pk).update(started_on=dt.date(2000, 1, 1))
+    Ownership.objects.filter(pk=ownership.pk).update(started_on=timezone.localdate() - dt.timedelta(days=1))
+    assert run_sweeps_once()["insidetrack.customers.tasks.checkins_sweep"] == 3
+    assert run_sweeps_once()["insidetrack.customers.tasks.checkins_sweep"] == 0
+    assert list(CheckIn.objects.order_by("due_on").values_list("ownership_id", "kind")) == [
+        (ownership.pk, "week_1"), (ownership.pk, "month_3"), (ownership.pk, "month_12")]
