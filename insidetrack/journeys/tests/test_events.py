@@ -8,6 +8,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from insidetrack.core.actor import Actor
@@ -350,3 +351,41 @@ def test_the_edit_form_changes_the_event_but_not_below_the_accepted_guests(world
     event.refresh_from_db()
     assert (event.title, event.capacity) == ("Track day at dusk", 2)
     assert client_for(world, "other_dealer").get(f"/journey/events/{event.pk}/edit/").status_code == 404
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent answers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_acceptances_never_seat_more_guests_than_the_capacity():
+    import threading
+
+    from insidetrack.journeys.services import brand_setup
+    from insidetrack.network.tests.factories import DealerFactory, RegionFactory
+
+    brand = brand_setup(name="Aurelia Motors")
+    dealer = DealerFactory(region=RegionFactory(brand=brand), name="Dealer A")
+    event = ExperienceEvent.objects.create(brand=brand, dealer=dealer, title="Last seats", place="Circuit",
+                                           starts_at=NOW + dt.timedelta(days=3), ends_at=NOW + dt.timedelta(days=4),
+                                           capacity=2, created_at=NOW)
+    tokens = []
+    for index in range(8):
+        invitation = EventInvitation.objects.create(
+            event=event, customer=CustomerFactory(dealer=dealer, brand=brand), invited_at=NOW,
+            token_nonce=f"nonce-{index}")
+        tokens.append(svc.rsvp_token(invitation_pk=invitation.pk, nonce=invitation.token_nonce, answer="accept"))
+    barrier = threading.Barrier(len(tokens))
+    answers: list[str] = []
+
+    def accept(token: str) -> None:
+        try:
+            barrier.wait()
+            answers.append(svc.event_rsvp(token=token, now=NOW).status)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept, args=(token,)) for token in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == ["accepted"] * 2 + ["waitlisted"] * 6
+    assert event.invitations.filter(status=RsvpStatus.ACCEPTED).count() == 2
