@@ -189,6 +189,22 @@ def event_update(*, actor: Actor, event_pk: int, data: EventInput) -> Experience
     return event
 
 
+@transaction.atomic
+def event_cancel(*, actor: Actor, event_pk: int, now: datetime | None = None) -> ExperienceEvent:
+    """Call off an event that has not started: its answer links close and the rule stops inviting to it."""
+    _check_organiser(actor)
+    now = now or clock.now()
+    event = ExperienceEvent.objects.visible_to(actor).select_for_update().filter(pk=event_pk).first()
+    if event is None:
+        raise NotFound(_("Experience event not found"))
+    claimed = ExperienceEvent.objects.filter(pk=event.pk, status=ExperienceEventStatus.PLANNED,
+                                             starts_at__gt=now).update(status=ExperienceEventStatus.CANCELLED)
+    if not claimed:
+        raise Conflict(_("Only a planned event that has not started can be cancelled."))
+    event.refresh_from_db()
+    return event
+
+
 def _seats_held(event: ExperienceEvent) -> int:
     return event.invitations.filter(status__in=SEAT_HOLDING).count()
 

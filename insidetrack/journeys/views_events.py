@@ -106,7 +106,10 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "invite":
+            if request.POST.get("action") == "cancel":
+                services_events.event_cancel(actor=request.actor, event_pk=pk)
+                done = _("The event is cancelled.")
+            elif request.POST.get("action") == "invite":
                 services_events.event_invite_by_email(actor=request.actor, event_pk=pk,
                                                       email=request.POST.get("email", ""))
                 done = _("The invitation is on its way.")

@@ -389,3 +389,19 @@ def test_concurrent_acceptances_never_seat_more_guests_than_the_capacity():
         thread.join()
     assert sorted(answers) == ["accepted"] * 2 + ["waitlisted"] * 6
     assert event.invitations.filter(status=RsvpStatus.ACCEPTED).count() == 2
+
+
+def test_a_cancelled_event_closes_its_links_and_takes_no_more_depositors(world, mailoutbox):
+    event = _event(world)
+    (links,) = _invited(world, mailoutbox, event)
+    client = client_for(world, "dealer_principal")
+    assert client.post(f"/journey/events/{event.pk}/", {"action": "cancel"}).status_code == 302
+    assert ExperienceEvent.objects.get(pk=event.pk).status == "cancelled"
+    with pytest.raises(svc.RsvpClosed):
+        svc.event_rsvp(token=links["accept"], now=NOW)
+    _deposit(CustomerFactory(dealer=world.dealer_a, brand=world.brand))
+    assert svc.event_invitations_for_depositors(now=NOW) == 0
+    again = client.post(f"/journey/events/{event.pk}/", {"action": "cancel"})
+    assert again.status_code == 409 and "Only a planned event" in again.content.decode()
+    refused = client_for(world, "other_dealer").post(f"/journey/events/{event.pk}/", {"action": "cancel"})
+    assert refused.status_code == 404
