@@ -130,6 +130,17 @@ def test_journeys_page_is_scoped_and_hides_nps_where_scores_are_hidden(built):
     assert transitions[("Test drive", "Deposit taken")][2:] == [str(CUSTOMERS_PER_DEALER), "15.0"]
 
 
+@pytest.mark.parametrize(("role", "shown"), [("head_office", True), ("region_manager", True),
+                                             ("dealer_principal", False)])
+def test_related_links_only_to_pages_the_viewer_can_open(built, role, shown):
+    client = client_for(built, role)
+    for url_name in URLS:
+        page = client.get(reverse(url_name)).content.decode()
+        assert (reverse("analytics:dashboard") in page) is shown
+    advocacy = client.get(reverse("analytics:advocacy")).content.decode()
+    assert reverse("analytics:moments_of_truth") in advocacy and reverse("analytics:journeys") in advocacy
+
+
 def test_pages_draw_their_charts(built):
     page = client_for(built, "head_office").get(reverse("analytics:moments_of_truth")).content.decode()
     assert 'data-figure="figure-relationship"' in page and 'id="figure-relationship"' in page
