@@ -123,7 +123,9 @@ def _dealer_events(rng: random.Random, dealer: Dealer, touchpoint: Touchpoint,
             surveys_requested_at=ends), [c for c, _o in guests]))
     # The next month's day, still to come.
     upcoming_day = (now + dt.timedelta(days=rng.randint(18, 40))).astimezone(zone).date()
-    while upcoming_day.weekday() != 5:  # a Saturday
+    # A Saturday, and not in the Christmas and New Year holidays.
+    while upcoming_day.weekday() != 5 or (upcoming_day.month, upcoming_day.day) >= (12, 20) \
+            or (upcoming_day.month, upcoming_day.day) <= (1, 4):
         upcoming_day += dt.timedelta(days=1)
     starts, ends = day_at(upcoming_day)
     upcoming = ExperienceEvent(
