@@ -44,10 +44,16 @@ DEALER_ROLES = ["dealer_principal", "dealer_staff"]
 # language switch carry no data, signing out and switching membership are POST-only actions, the survey pages under
 # /s/ are the owner's own answers reached through a signed token, the e-mail provider's webhooks take no session, and
 # the OpenAPI schema describes fields (a property called "score" is documentation, not a score).
-SKIPPED_PREFIXES = ("admin/", "static/", "i18n/", "sign-out/", "s/", "anymail/", "api/v1/openapi.json")
+# Public token pages ("s/": the survey, "journey/rsvp/": an event invitation's answer) are for customers, not dealers:
+# they carry no figures and have their own tests.
+SKIPPED_PREFIXES = ("admin/", "static/", "i18n/", "sign-out/", "s/", "journey/rsvp/", "anymail/",
+                    "api/v1/openapi.json")
 
 # Parameters named after something other than a model (add one here only if the generic lookup below cannot find it).
-PARAMETER_MODELS: dict[str, str] = {"region_code": "region", "dealer_code": "dealer", "code": "theme"}
+PARAMETER_MODELS: dict[str, str] = {"region_code": "region", "dealer_code": "dealer", "code": "theme",
+                                    "item_pk": "handoverchecklistitem"}
+# A ``<pk>`` after a path segment that is not its model's name.
+SEGMENT_MODELS: dict[str, str] = {"events": "experienceevent", "check-ins": "checkin"}
 
 HIDDEN_SCORE, SHOWN_SCORE = 2, 9  # a detractor and a promoter: every NPS figure and band flips between the two
 
@@ -133,6 +139,8 @@ def _model_for(parameter: str, before: tuple[str, ...]):
     literal = [s for s in before if "<" not in s]
     if parameter in PARAMETER_MODELS:
         names = [PARAMETER_MODELS[parameter]]
+    elif parameter in ("pk", "id", "object_id") and literal and literal[-1] in SEGMENT_MODELS:
+        names = [SEGMENT_MODELS[literal[-1]]]
     elif parameter in ("pk", "id", "object_id"):
         names = [singular(literal[-1])] if literal else []
         if len(literal) > 1:
@@ -255,6 +263,19 @@ def set_scores(value: int) -> None:
     Case.objects.exclude(follow_up_score=None).update(follow_up_score=value)
 
 
+_PDF_VOLATILE = re.compile(rb"/(?:CreationDate|ModDate) \(D:[^)]*\)|/ID\s*\[<[0-9a-fA-F]*>\s*<[0-9a-fA-F]*>\]")
+
+
+def binary_dependence(low: bytes, high: bytes, low_again: bytes) -> list[str]:
+    """A PDF or an image cannot be read token by token (a diff of its bytes takes minutes and means nothing): it
+    leaks if it changes with the scores while two fetches at the same scores are the same file (PDF dates and ids
+    aside). A file that differs between two identical fetches cannot be judged, and that is reported too."""
+    first, second, third = (_PDF_VOLATILE.sub(b"", body) for body in (low, high, low_again))
+    if first != third:
+        return ["the file differs between two fetches at the same scores: make it deterministic to judge it"]
+    return [f"the file changed when scores went {HIDDEN_SCORE} → {SHOWN_SCORE}"] if first != second else []
+
+
 def inspect(client: Client, url: str, **headers: str) -> Finding:
     bodies, statuses, content_type = [], [], ""
     for value in (HIDDEN_SCORE, SHOWN_SCORE, HIDDEN_SCORE):
@@ -264,6 +285,8 @@ def inspect(client: Client, url: str, **headers: str) -> Finding:
         statuses.append(answer.status_code)
         content_type = answer.get("Content-Type", "")
     assert statuses[0] < 500, f"{url} answered {statuses[0]}"
+    if content_type.startswith(("image/", "application/pdf")):
+        return Finding(url=url, status=statuses[0], dependence=binary_dependence(*bodies))
     return Finding(url=url, status=statuses[0],
                    markers=marker_leaks(bodies[0], content_type) + marker_leaks(bodies[1], content_type),
                    dependence=dependence_leaks(*bodies))
@@ -307,6 +330,18 @@ def planted(world):
                                  period_start=two_days_ago.date(), opened_at=two_days_ago, risk_at_opening=9.0)
     recontact = Recontact.objects.create(alert=alert, drawn_at=two_days_ago, size=1)
     RecontactItem.objects.create(recontact=recontact, response=responses[0])
+    # Relationship rows (a handover plan with its checklist, a check-in) and an experience event with dealer A's
+    # customer invited, so the pages that show them are walked too.
+    import datetime as dt
+
+    from insidetrack.customers.tests.factories import relationship_rows_for
+    from insidetrack.journeys.models import EventInvitation, ExperienceEvent
+
+    relationship_rows_for(customer, now=two_days_ago)
+    event = ExperienceEvent.objects.create(brand=world.brand, dealer=world.dealer_a, title="Planted track day",
+                                           starts_at=two_days_ago, ends_at=two_days_ago + dt.timedelta(hours=8),
+                                           place="Circuit", capacity=10, created_at=two_days_ago)
+    EventInvitation.objects.create(event=event, customer=customer, invited_at=two_days_ago)
     return {"responses": responses, "cases": cases, "follow_up": follow_up}
 
 
