@@ -8,3 +8,6 @@ class JourneysConfig(AppConfig):
     name = "insidetrack.journeys"
     label = "journeys"
     verbose_name = _("Journeys")
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (registers the experience-event sweeps: new-depositor rule, post-event surveys)

@@ -103,6 +103,8 @@ def test_a_real_worker_on_redis_runs_the_beat_task(tmp_path):
     # The worker ran every registered sweep against its (empty) database and reported what each one changed.
     assert client.returncode == 0, client.stderr
     assert client.stdout.strip() == ("{'insidetrack.customers.tasks.checkins_sweep': 0, "
+                                     "'insidetrack.journeys.services_events.event_invitations_for_depositors': 0, "
+                                     "'insidetrack.journeys.services_events.event_surveys_request_due': 0, "
                                      "'insidetrack.surveys.services.invitations_send_due': 0, "
                                      "'insidetrack.cases.tasks.cases_sweep': 0, "
                                      "'insidetrack.verbatims.tasks.verbatims_sweep': 0, "
