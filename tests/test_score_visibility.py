@@ -223,8 +223,12 @@ def dependence_leaks(low: bytes, high: bytes, low_again: bytes) -> list[str]:
     """Parts of the page that changed with the scores (low → high) but not with time alone (low → low again).
 
     CSRF tokens, "2 minutes ago" and the like differ between any two fetches, so they differ between the two low
-    fetches too and are not counted.
+    fetches too and are not counted. A body the scores did not change at all shows nothing, and is not diffed: a
+    binary download (the journey map's PNG) is hundreds of thousands of tokens, which difflib compares in minutes.
     """
+    if low == high:
+        return []
+
     def tokens(body: bytes) -> list[str]:
         return _TOKEN.findall(body.decode("utf-8", errors="replace"))
 

@@ -386,7 +386,8 @@ def draw_map(painter: Painter, journey: JourneyMap, *, page: tuple[float, float]
                          (_("Model"), filters.vehicle_model), (_("Department"), journey.department_label)):
         if value:
             narrowed.append(f"{label}: {value}")
-    stamp = _("generated %(when)s") % {"when": date_format(timezone.localtime(generated_at), "Y-m-d H:i")}
+    # The day, not the minute: the same filters drawn twice the same day give the same file (a reprint, a check).
+    stamp = _("generated %(when)s") % {"when": date_format(timezone.localtime(generated_at), "Y-m-d")}
     painter.text(MARGIN, MARGIN + 28, " · ".join(narrowed), size=8.5, colour=MUTED)
     painter.text(width - MARGIN, MARGIN + 14, _summary(journey.total, journey.show_scores), size=8.5, style="bold",
                  anchor="end")
