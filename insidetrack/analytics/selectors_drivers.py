@@ -145,10 +145,10 @@ def drivers_report(*, actor: Actor, now: datetime | None = None,
     customers = Response.objects.visible_to(actor).reported().filter(
         customer__isnull=False, submitted_at__gte=since).values("customer_id")
     for code, window, happened in (
-        (REPURCHASE, REPURCHASE_WINDOW, list(OperationalEvent.objects.filter(
+        (REPURCHASE, REPURCHASE_WINDOW, list(OperationalEvent.objects.visible_to(actor).filter(
             kind=EventKind.REPURCHASE, customer_id__in=customers, occurred_at__gte=since)
             .values_list("customer_id", "occurred_at"))),
-        (REFERRAL, REFERRAL_WINDOW, list(Referral.objects.filter(
+        (REFERRAL, REFERRAL_WINDOW, list(Referral.objects.visible_to(actor).filter(
             referrer_id__in=customers, enquired_at__gte=since).values_list("referrer_id", "enquired_at"))),
     ):
         closed = now - window

@@ -198,6 +198,14 @@ def _pattern_evidence(logp: np.ndarray, present: np.ndarray) -> np.ndarray:
     return capped + np.where(capped >= RISK_CAP, 1e-6 * x, 0.0)
 
 
+def _sidak(p_min: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """-ln of the Šidák-corrected smallest of ``k`` p-values (Bonferroni's k * p where 1 - (1 - p)^k underflows)."""
+    k = np.maximum(k, 1)
+    with np.errstate(divide="ignore"):
+        exact = -np.log(np.clip(-np.expm1(k * np.log1p(-np.minimum(p_min, 1 - 1e-16))), 1e-300, 1.0))
+    return np.where(p_min < 1e-12, -np.log(np.clip(k * p_min, 1e-300, 1.0)), exact)
+
+
 def _family_by_period(ctx: sig.Context, table: sig.SignalTable) -> tuple[np.ndarray, np.ndarray]:
     """Per dealer-quarter: -ln p of the family over its tested touchpoints, and the strongest touchpoint.
 
@@ -211,9 +219,7 @@ def _family_by_period(ctx: sig.Context, table: sig.SignalTable) -> tuple[np.ndar
     p_min = np.where(tested, p, 1.0).min(-1)
     best = np.where(tested, p, 2.0).argmin(-1)
     logp = -np.log(np.clip(np.where(tested, p, 1.0), 1e-300, 1.0))
-    with np.errstate(divide="ignore"):
-        sidak = -np.log(np.clip(-np.expm1(k * np.log1p(-np.minimum(p_min, 1 - 1e-16))), 1e-300, 1.0))
-        sidak = np.where(p_min < 1e-12, -np.log(np.clip(k * p_min, 1e-300, 1.0)), sidak)
+    sidak = _sidak(p_min, k)
     fisher = np.zeros(k.shape)
     has = k > 0
     fisher[has] = -stats.chi2.logsf(2 * logp.sum(-1)[has], 2 * k[has])
@@ -226,11 +232,7 @@ def _family_by_period(ctx: sig.Context, table: sig.SignalTable) -> tuple[np.ndar
         # The strongest department, Šidák-corrected over the departments that could be pooled.
         p_team = table.p_department
         k_team = np.isfinite(p_team).sum(0)
-        best_team = np.clip(np.where(np.isfinite(p_team), p_team, 1.0).min(0), 1e-300, 1.0)
-        with np.errstate(divide="ignore"):
-            team = np.where(k_team > 0, -np.log(np.clip(-np.expm1(np.maximum(k_team, 1) * np.log1p(
-                -np.minimum(best_team, 1 - 1e-16))), 1e-300, 1.0)), 0.0)
-        team = np.where(best_team < 1e-12, -np.log(np.clip(np.maximum(k_team, 1) * best_team, 1e-300, 1.0)), team)
+        team = np.where(k_team > 0, _sidak(np.where(np.isfinite(p_team), p_team, 1.0).min(0), k_team), 0.0)
         readings = 4
     combined = np.maximum(np.maximum(np.maximum(sidak, fisher), pooled), team) - np.log(readings)
     return np.where(has, np.maximum(combined, 0.0), np.nan), best
