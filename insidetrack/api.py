@@ -10,6 +10,7 @@ from insidetrack.accounts.api import router as accounts_router
 from insidetrack.analytics.api import router as analytics_router
 from insidetrack.analytics.api_advocacy import router as advocacy_router
 from insidetrack.cases.api import router as cases_router
+from insidetrack.connected.api import router as telemetry_router
 from insidetrack.core.api_auth import ApiTokenAuth, SessionActorAuth
 from insidetrack.core.errors import DomainError
 from insidetrack.customers.api import router as customers_router
@@ -17,6 +18,7 @@ from insidetrack.journeys.api import router as journeys_router
 from insidetrack.journeys.api_events import invitations_router as event_invitations_router
 from insidetrack.journeys.api_events import router as experience_events_router
 from insidetrack.network.api import router as network_router
+from insidetrack.privacy.api import router as privacy_router
 from insidetrack.surveys.api import router as surveys_router
 from insidetrack.surveys.api_events import router as events_router
 from insidetrack.verbatims.api import router as verbatims_router
@@ -57,6 +59,8 @@ api.add_router("/journey/event-invitations", event_invitations_router, tags=["jo
 api.add_router("/responses", surveys_router, tags=["surveys"])
 api.add_router("/events", events_router, tags=["events"])
 api.add_router("/cases", cases_router, tags=["cases"])
+api.add_router("/privacy", privacy_router, tags=["personal data"])
 api.add_router("/analytics", analytics_router, tags=["analytics"])
 api.add_router("/analytics/advocacy", advocacy_router, tags=["analytics"])
 api.add_router("/verbatims", verbatims_router, tags=["verbatims"])
+api.add_router("/telemetry", telemetry_router, tags=["connected car"])

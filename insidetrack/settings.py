@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "insidetrack.verbatims",
     "insidetrack.analytics",
     "insidetrack.integrity",
+    "insidetrack.connected",
+    "insidetrack.privacy",
     "insidetrack.portal",
     "insidetrack.demo",
 ]
@@ -175,6 +177,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 # Embedded default: the app's own scheduler loop runs the sweeps; production: Celery beat (see insidetrack/celery.py).
 SCHEDULER_ENABLED = env_bool("INSIDETRACK_SCHEDULER", True)
+
+# A shared cache for counters several web processes must agree on (sign-in link rate limits): Redis in production
+# (CACHE_URL or REDIS_URL, e.g. redis://cache:6379/1), a per-process memory cache in the embedded default.
+_CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    if _CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "insidetrack"},
+}
+
+# Owners sign in with a one-time link by e-mail: how long a link works, and how many links may be asked for per
+# e-mail address and per client IP address within the window (seconds) before the form says "try again later".
+SIGN_IN_LINK_LIFETIME_MINUTES = int(os.environ.get("INSIDETRACK_SIGN_IN_LINK_LIFETIME_MINUTES", "15"))
+SIGN_IN_LINK_LIMIT_PER_EMAIL = int(os.environ.get("INSIDETRACK_SIGN_IN_LINK_LIMIT_PER_EMAIL", "5"))
+SIGN_IN_LINK_LIMIT_PER_IP = int(os.environ.get("INSIDETRACK_SIGN_IN_LINK_LIMIT_PER_IP", "20"))
+SIGN_IN_LINK_LIMIT_WINDOW = int(os.environ.get("INSIDETRACK_SIGN_IN_LINK_LIMIT_WINDOW", "3600"))
+# Behind a reverse proxy the client's address is in a header the proxy sets (e.g. HTTP_X_FORWARDED_FOR; its last
+# entry is the one the proxy added); empty means REMOTE_ADDR, the right choice when nothing sits in front.
+CLIENT_IP_HEADER = os.environ.get("INSIDETRACK_CLIENT_IP_HEADER", "")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -11,6 +11,7 @@ from .api import api
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("sign-in/", account_views.SignInView.as_view(), name="login"),
+    path("sign-in/link/", include("insidetrack.accounts.urls")),  # owners: a one-time link by e-mail
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("membership/", account_views.switch_membership, name="switch-membership"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -18,9 +19,11 @@ urlpatterns = [
     path("overview/", include("insidetrack.analytics.urls")),
     path("customers/", include("insidetrack.customers.urls")),
     path("cases/", include("insidetrack.cases.urls")),
+    path("connected/", include("insidetrack.connected.urls")),
     path("integrity/", include("insidetrack.integrity.urls")),
     path("journey/", include("insidetrack.journeys.urls")),
     path("my/", include("insidetrack.portal.urls")),
+    path("privacy/", include("insidetrack.privacy.urls")),
     path("s/", include("insidetrack.surveys.urls")),
     path("anymail/", include("anymail.urls")),
     path("admin/", admin.site.urls),

@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
     name = "insidetrack.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from . import personal_data  # noqa: F401  (registers the owner's account section of export and erasure)

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from insidetrack.core.roles import Role
+from insidetrack.core.scoping import Scope, ScopedModel
 from insidetrack.network.models import Department
 
 
@@ -93,3 +94,61 @@ class ApiToken(models.Model):
     def generate() -> str:
         """A new raw token; shown once to the person who creates it."""
         return "it_" + secrets.token_urlsafe(32)
+
+
+class SignInLink(models.Model):
+    """A one-time sign-in link e-mailed to an owner: the address it was sent to, its hashed token and its lifetime.
+
+    Only the SHA-256 of the token is stored (see :func:`hash_token`); the raw token lives only in the e-mail. A link
+    is claimed once with a conditional UPDATE on ``used_at IS NULL``, so two clicks cannot both sign in.
+    """
+
+    email = models.EmailField(_("e-mail address"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    created_at = models.DateTimeField(_("requested at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="sign_in_links",
+                             help_text=_("The account the link signed in, once used."))
+
+    class Meta:
+        verbose_name = _("sign-in link")
+        verbose_name_plural = _("sign-in links")
+        indexes = [models.Index(fields=["email", "created_at"], name="signinlink_email_created")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class SignInEventKind(models.TextChoices):
+    """What happened to an owner's sign-in link."""
+
+    LINK_REQUESTED = "link_requested", _("Sign-in link requested")
+    LINK_USED = "link_used", _("Signed in with a link")
+    ACCOUNT_CREATED = "account_created", _("Account created")
+
+
+class SignInEvent(ScopedModel):
+    """One row per customer each time a sign-in link is requested or used: the owner's and head office's audit.
+
+    It is scoped like the customer (their dealer may see that they use the portal). The row holds no address or IP,
+    only which customer, what happened and when, so it survives erasure as an anonymous count.
+    """
+
+    scope = Scope(brand="customer__brand_id", region="customer__dealer__region_id", dealer="customer__dealer_id",
+                  customer="customer_id")
+
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="sign_in_events")
+    kind = models.CharField(_("what happened"), max_length=20, choices=SignInEventKind.choices)
+    at = models.DateTimeField(_("when"))
+    link = models.ForeignKey(SignInLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+
+    class Meta:
+        verbose_name = _("sign-in event")
+        verbose_name_plural = _("sign-in events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["customer", "at"], name="signinevent_customer_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"

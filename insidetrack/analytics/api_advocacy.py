@@ -18,7 +18,7 @@ from insidetrack.core.api_auth import actor_of
 from insidetrack.core.errors import PermissionDenied
 from insidetrack.core.schemas import ErrorOut
 from insidetrack.customers.models import Referral
-from insidetrack.customers.services import referral_mark_bought, referral_record
+from insidetrack.customers.services import referral_mark_bought, referral_move, referral_record
 
 from . import advocacy as figures
 
@@ -164,3 +164,17 @@ def referral_bought(request: HttpRequest, pk: int, payload: BoughtIn):
     referral = referral_mark_bought(actor=actor, referral_pk=pk, bought_at=payload.bought_at,
                                     referred_customer_pk=payload.referred_customer_pk)
     return Referral.objects.select_related("dealer").get(pk=referral.pk)
+
+
+class MoveIn(Schema):
+    status: str = Field(..., description="enquired, test_drive, bought or lost (see the transition table)")
+    at: datetime | None = Field(None, description="When it happened; default now")
+
+
+@router.post("/referrals/{pk}/status", response={200: ReferralOut, **_WRITE_ERRORS},
+             summary="Move a referral along: test drive, bought, lost, or reopened")
+def referral_status(request: HttpRequest, pk: int, payload: MoveIn):
+    """A move the transition table does not allow is a 409 naming both states; nothing changes."""
+    actor = _staff(actor_of(request))
+    referral = referral_move(actor=actor, referral_pk=pk, status=payload.status, at=payload.at)
+    return Referral.objects.select_related("dealer").get_visible(actor, pk=referral.pk)

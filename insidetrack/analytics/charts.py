@@ -7,21 +7,14 @@ chart in someone's browser. The template is ``"none"``: plotly's default theme w
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from insidetrack.core.charts import CHART_LAYOUT, figure_json
+
 from .dashboard import Funnel, Row
 
-_LAYOUT = {
-    "template": "none",
-    "margin": {"l": 48, "r": 16, "t": 16, "b": 40},
-    "height": 320,
-    "font": {"family": "system-ui, sans-serif", "size": 12},
-    "hovermode": "closest",
-    "legend": {"orientation": "h", "y": -0.2},
-}
 _INK, _BAND, _MUTED, _ALERT, _GOOD = "#1f3a5f", "rgba(31,58,95,0.15)", "#8a94a6", "#b3261e", "#1e7a46"
 
 
@@ -44,9 +37,9 @@ def trend_figure(rows: list[Row]) -> dict[str, Any]:
         customdata=[[row.estimate.low, row.estimate.high, row.estimate.n] for row in shown],
         hovertemplate="%{x}: NPS %{y:.1f} [%{customdata[0]:.1f}, %{customdata[1]:.1f}] · %{customdata[2]} "
                       + _("answers") + "<extra></extra>"))
-    figure.update_layout(**_LAYOUT, yaxis={"title": {"text": "NPS"}, "zeroline": True},
+    figure.update_layout(**CHART_LAYOUT, yaxis={"title": {"text": "NPS"}, "zeroline": True},
                          xaxis={"type": "category"})
-    return _plain(figure)
+    return figure_json(figure)
 
 
 def funnel_figure(funnel: Funnel, *, drill_urls: dict[str, str]) -> dict[str, Any]:
@@ -77,12 +70,9 @@ def funnel_figure(funnel: Funnel, *, drill_urls: dict[str, str]) -> dict[str, An
         customdata=[[p.estimate.low, p.estimate.high, drill_urls.get(p.code, "")] for p in points],
         hovertemplate="%{text}: NPS %{y:.1f} [%{customdata[0]:.1f}, %{customdata[1]:.1f}] · %{x} "
                       + _("answers") + "<extra></extra>"))
-    figure.update_layout(**{**_LAYOUT, "height": 380},
+    figure.update_layout(**{**CHART_LAYOUT, "height": 380},
                          xaxis={"title": {"text": _("Answers in the period")}, "rangemode": "tozero"},
                          yaxis={"title": {"text": "NPS"}, "range": [-100, 100]})
-    return _plain(figure)
+    return figure_json(figure)
 
 
-def _plain(figure: Any) -> dict[str, Any]:
-    """The figure as plain JSON values, for ``json_script`` (which escapes it safely into the page)."""
-    return json.loads(figure.to_json())

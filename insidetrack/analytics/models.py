@@ -251,3 +251,25 @@ class ScorecardDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.week}"
+
+
+class ReportSnapshot(models.Model):
+    """An expensive analysis (moments of truth, journeys as they happen) computed once a day per viewer scope.
+
+    The head-office analysis takes several seconds (the bootstrap refits every model hundreds of times); a cache
+    keyed on the latest answer was invalidated by every new answer in a live network, and a per-process cache is
+    cold in every web process. A row per scope and day is shared by all processes, warmed by the daily sweep, and
+    holds only aggregates (never a customer's row), so it needs no scoping beyond the key the selectors build from
+    the viewer.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    computed_at = models.DateTimeField()
+    payload = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("report snapshot")
+        verbose_name_plural = _("report snapshots")
+
+    def __str__(self) -> str:
+        return self.key

@@ -5,17 +5,20 @@ Scope: the customers are those whose answers (drivers) or events (paths) the vie
 own customers only. The outcomes of those customers (a repurchase at another dealer of the brand, a referral) are
 looked up brand-wide, as on the advocacy page: loyalty to the brand is what is measured, and only aggregates leave.
 
-The analysis takes a few seconds on a large network (the bootstrap refits every model hundreds of times), so each
-result is cached for ten minutes per scope; the key holds the latest answer's id, so a new answer is seen at once.
+The analysis takes several seconds on a large network (the bootstrap refits every model hundreds of times), so each
+result is computed once a day per scope and stored (``ReportSnapshot``); the daily sweep warms head office's, and a
+region's or dealer's is computed on its first view of the day. Two years of answers change little in a day, and the
+page says when its figures were computed.
 """
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
-from django.core.cache import cache
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from insidetrack.core import clock
@@ -28,12 +31,14 @@ from insidetrack.verbatims.models import Sentiment, VerbatimAnalysis, VerbatimTh
 
 from . import drivers, paths
 from .advocacy import REFERRAL_WINDOW, REPURCHASE_WINDOW
+from .models import ReportSnapshot
+
+T = TypeVar("T")
 
 ANSWER_MONTHS = 24
 RELATIONSHIP_TOUCHPOINT = "ownership_checkin"
 # The repurchase survey is answered *about* the purchase that is the outcome; it cannot explain it.
 NOT_A_DRIVER = frozenset({"repurchase"})
-CACHE_SECONDS = 600
 
 RELATIONSHIP, REPURCHASE, REFERRAL = "relationship", "repurchase", "referral"
 
@@ -60,9 +65,40 @@ class DriversReport:
     outcomes: tuple[OutcomeDrivers, ...]
 
 
-def _cache_key(actor: Actor, prefix: str, extra: str) -> str:
-    latest = Response.objects.visible_to(actor).aggregate(latest=Max("pk"))["latest"]
-    return f"analytics:{prefix}:{actor.brand_id}:{actor.role}:{actor.region_id}:{actor.dealer_id}:{latest}:{extra}"
+def _snapshot_key(actor: Actor, prefix: str, extra: str) -> str:
+    return f"{prefix}:{actor.brand_id}:{actor.role}:{actor.region_id}:{actor.dealer_id}:{extra}"
+
+
+def _stored(key: str, compute: Callable[[], T], *, now: datetime) -> T:
+    """Today's stored result for the key, computed and stored if there is none (a concurrent first view computes it
+    twice and the last write wins: both results are the same)."""
+    row = ReportSnapshot.objects.filter(key=key).values_list("payload", flat=True).first()
+    if row is not None:
+        return pickle.loads(bytes(row))  # written by this module only, never from input
+    result = compute()
+    ReportSnapshot.objects.update_or_create(key=key, defaults={"computed_at": now,
+                                                               "payload": pickle.dumps(result)})
+    return result
+
+
+def reports_refresh(*, now: datetime | None = None, keep_days: int = 3) -> int:
+    """Compute today's head-office reports of every brand that has none yet, and forget those older than
+    ``keep_days``: the daily warm-up the sweep runs, so head office's first view of the day is fast. Returns how
+    many reports it computed."""
+    from insidetrack.core.roles import Role
+    from insidetrack.network.models import Brand
+
+    now = now or clock.now()
+    ReportSnapshot.objects.filter(computed_at__lt=now - timedelta(days=keep_days)).delete()
+    computed = 0
+    for brand_id in Brand.objects.values_list("pk", flat=True):
+        actor = Actor(role=Role.HEAD_OFFICE, brand_id=brand_id)
+        for prefix, extra, report in (("drivers", f"{now.date()}:{drivers.BOOTSTRAP}", drivers_report),
+                                      ("paths", f"{now.date()}:{ANSWER_MONTHS}::", paths_report)):
+            if not ReportSnapshot.objects.filter(key=_snapshot_key(actor, prefix, extra)).exists():
+                report(actor=actor, now=now)
+                computed += 1
+    return computed
 
 
 def _names(brand_id: int | None) -> dict[tuple[str, str], str]:
@@ -116,10 +152,11 @@ def drivers_report(*, actor: Actor, now: datetime | None = None,
       and negative themes up to and including the anchor.
     """
     now = now or clock.now()
-    key = _cache_key(actor, "drivers", f"{now.date()}:{bootstrap}")
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    return _stored(_snapshot_key(actor, "drivers", f"{now.date()}:{bootstrap}"),
+                   lambda: _drivers_report(actor=actor, now=now, bootstrap=bootstrap), now=now)
+
+
+def _drivers_report(*, actor: Actor, now: datetime, bootstrap: int) -> DriversReport:
     since = now - timedelta(days=365 * ANSWER_MONTHS // 12)
     answers = _answers(actor, since)
     themes_found = _negative_themes(actor, since)
@@ -163,9 +200,7 @@ def drivers_report(*, actor: Actor, now: datetime | None = None,
             include_anchor=True)
         outcomes.append(OutcomeDrivers(code, drivers.decompose(frame, binary=True, bootstrap=bootstrap), names,
                                        len(anchors)))
-    report = DriversReport(since=since, until=now, outcomes=tuple(outcomes))
-    cache.set(key, report, CACHE_SECONDS)
-    return report
+    return DriversReport(since=since, until=now, outcomes=tuple(outcomes))
 
 
 def outcome_title(code: str) -> str:
@@ -190,35 +225,46 @@ class PathsReport:
     scores_visible: bool
 
 
-def paths_report(*, actor: Actor, now: datetime | None = None, months: int = ANSWER_MONTHS) -> PathsReport:
-    """Journeys whose events the viewer may see (a dealer: its own events) started in the last ``months`` months.
+PATH_MONTHS = (6, 12, 24, 36)
+
+
+def paths_report(*, actor: Actor, now: datetime | None = None, months: int = ANSWER_MONTHS, region: str = "",
+                 dealer: str = "") -> PathsReport:
+    """Journeys whose events the viewer may see (a dealer: its own events) started in the last ``months`` months,
+    optionally narrowed to a region's or a dealer's (codes; within what the viewer may see either way).
 
     Journeys are split from the events of a slightly longer span, so a journey that began just before the period is
     whole rather than cut; only those that start in the period are counted.
     """
     now = now or clock.now()
+    return _stored(_snapshot_key(actor, "paths", f"{now.date()}:{months}:{region}:{dealer}"),
+                   lambda: _paths_report(actor=actor, now=now, months=months, region=region, dealer=dealer), now=now)
+
+
+def _paths_report(*, actor: Actor, now: datetime, months: int, region: str = "", dealer: str = "") -> PathsReport:
     since = now - timedelta(days=365 * months // 12)
-    key = _cache_key(actor, "paths", f"{now.date()}:{months}")
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
     events = OperationalEvent.objects.visible_to(actor).filter(
         kind__in=paths.PATH_KINDS, occurred_at__gte=since - paths.JOURNEY_GAP, occurred_at__lte=now)
+    narrow = {}
+    if region:
+        narrow["dealer__region__code"] = region
+    if dealer:
+        narrow["dealer__code"] = dealer
+    events = events.filter(**narrow)
     journeys = [j for j in paths.journeys_from_events(events.values_list("customer_id", "kind", "occurred_at"))
                 if j.start >= since]
     visible = scores_visible_to(actor)
     if visible:
         answer_rows = Response.objects.visible_to(actor).reported().filter(
-            customer__isnull=False, submitted_at__gte=since).values_list("customer_id", "score", "submitted_at")
+            customer__isnull=False, submitted_at__gte=since, **narrow).values_list("customer_id", "score",
+                                                                                   "submitted_at")
         answers = paths.journey_answers(journeys, answer_rows)
     else:
         answers = [None] * len(journeys)
-    report = PathsReport(
+    return PathsReport(
         since=since, until=now, journeys=len(journeys), paths=paths.path_estimates(journeys, answers),
         transitions=paths.transitions(journeys), funnel=paths.funnel(journeys, data_end=now),
         experience=paths.compare_step(journeys, answers) if visible else None, scores_visible=visible)
-    cache.set(key, report, CACHE_SECONDS)
-    return report
 
 
 def step_label(kind: str) -> str:

@@ -31,3 +31,14 @@ def scorecards_sweep() -> int:
 
 
 register_sweep(scorecards_sweep)
+
+
+def reports_sweep() -> int:
+    """Once a day, head office's moments of truth and journeys are computed ahead of the first view (the sweep runs
+    every minute and returns at once when today's reports exist)."""
+    from . import selectors_drivers  # fits models with scikit-learn: imported when the sweep runs
+
+    return selectors_drivers.reports_refresh()
+
+
+register_sweep(reports_sweep)

@@ -7,14 +7,15 @@ scores, so a dealer whose brand hides scores sees paths, times and drop-offs wit
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from insidetrack.core.charts import figure_json
 from insidetrack.core.decorators import staff_role_required
+from insidetrack.network.selectors import dealers_visible_to, regions_visible_to
 
 from . import drivers as policy
 from . import paths as path_policy
@@ -23,10 +24,6 @@ from . import selectors_drivers as selectors
 _LAYOUT = {"template": "none", "font": {"family": "system-ui, sans-serif", "size": 12}, "hovermode": "closest"}
 TOP_TRANSITIONS = 15
 _INK, _MUTED, _GOOD, _ALERT = "#1f3a5f", "#8a94a6", "#1e7a46", "#b3261e"
-
-
-def _plain(figure: Any) -> dict[str, Any]:
-    return json.loads(figure.to_json())
 
 
 def _importance_figure(outcome: selectors.OutcomeDrivers) -> dict[str, Any] | None:
@@ -50,7 +47,7 @@ def _importance_figure(outcome: selectors.OutcomeDrivers) -> dict[str, Any] | No
     figure.update_layout(**_LAYOUT, height=120 + 26 * len(shares), margin={"l": 220, "r": 16, "t": 8, "b": 40},
                          xaxis={"title": {"text": _("Share of what the model explains (%)")}, "rangemode": "tozero"},
                          yaxis={"automargin": True})
-    return _plain(figure)
+    return figure_json(figure)
 
 
 def _readings(outcome: selectors.OutcomeDrivers) -> list[str]:
@@ -153,7 +150,7 @@ def _sankey_figure(transitions: list[path_policy.Transition]) -> dict[str, Any] 
               "hovertemplate": "%{source.label} → %{target.label}: %{value} " + _("journeys") + " · "
                                + _("median %{customdata} days") + "<extra></extra>"}))
     figure.update_layout(**_LAYOUT, height=380, margin={"l": 8, "r": 8, "t": 8, "b": 8})
-    return _plain(figure)
+    return figure_json(figure)
 
 
 def _funnel_figure(steps: list[path_policy.FunnelStep]) -> dict[str, Any] | None:
@@ -164,15 +161,35 @@ def _funnel_figure(steps: list[path_policy.FunnelStep]) -> dict[str, Any] | None
     figure = go.Figure(go.Funnel(y=[selectors.step_label(s.step) for s in steps], x=[s.reached for s in steps],
                                  marker={"color": _INK}, textinfo="value"))
     figure.update_layout(**_LAYOUT, height=260, margin={"l": 200, "r": 16, "t": 8, "b": 8})
-    return _plain(figure)
+    return figure_json(figure)
 
 
 @staff_role_required
 def journeys(request: HttpRequest) -> HttpResponse:
-    """Top paths with NPS by path, the flow between steps, time between steps and drop-off."""
-    report = selectors.paths_report(actor=request.actor)
+    """Top paths with NPS by path, the flow between steps, time between steps and drop-off; for a period and, for
+    head office and regions, a region or a dealer (a code the viewer may not choose is ignored: the scope holds)."""
+    actor = request.actor
+    try:
+        months = int(request.GET.get("months", selectors.ANSWER_MONTHS))
+    except ValueError:
+        months = selectors.ANSWER_MONTHS
+    months = months if months in selectors.PATH_MONTHS else selectors.ANSWER_MONTHS
+    regions = list(regions_visible_to(actor).order_by("name").values_list("code", "name"))
+    regions = regions if len(regions) > 1 else []
+    region = request.GET.get("region", "")
+    region = region if region in dict(regions) else ""
+    dealer_rows = dealers_visible_to(actor).order_by("name")
+    if region:
+        dealer_rows = dealer_rows.filter(region__code=region)
+    dealers = list(dealer_rows.values_list("code", "name"))
+    dealers = dealers if len(dealers) > 1 else []
+    dealer = request.GET.get("dealer", "")
+    dealer = dealer if dealer in dict(dealers) else ""
+    report = selectors.paths_report(actor=actor, months=months, region=region, dealer=dealer)
     return render(request, "analytics/paths.html", {
         "report": report,
+        "months": months, "month_choices": selectors.PATH_MONTHS, "regions": regions, "dealers": dealers,
+        "region": region, "dealer": dealer,
         "paths": [{"estimate": p, "steps": [selectors.step_label(k) for k in p.path]} for p in report.paths],
         "transitions": [{"row": t, "source": selectors.step_label(t.source), "target": selectors.step_label(t.target)}
                         for t in report.transitions[:TOP_TRANSITIONS]],

@@ -99,7 +99,7 @@ def get_case(request: HttpRequest, pk: int):
     actor = actor_of(request)
     case = selectors.case_detail_for_api(actor=actor, pk=pk)
     return case_detail_out(case, now=clock.now(), with_scores=scores_visible_to(actor), events=case.events.all(),
-                           goodwill=case.goodwill.all())
+                           goodwill=case.goodwill.all(), messages=case.messages.all(), photos=case.photos.all())
 
 
 def _answer(request: HttpRequest, case: Case) -> CaseAnswer:

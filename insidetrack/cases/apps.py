@@ -10,5 +10,6 @@ class CasesConfig(AppConfig):
     verbose_name = _("Closed loop")
 
     def ready(self) -> None:
-        # Registers the every-minute sweep and the receiver for completed surveys.
-        from . import receivers, tasks  # noqa: F401
+        # Registers this app's sections of a person's export and erasure (the case and its log; the owner's messages
+        # and photos), the every-minute sweep, and the receiver for completed surveys.
+        from . import personal_data, personal_data_owner, receivers, tasks, tasks_owner  # noqa: F401

@@ -61,6 +61,12 @@ class NoteForm(forms.Form):
     text = _Text(label=_("Note"), required=True)
 
 
+class MessageForm(forms.Form):
+    """A reply to the owner: they read it on their issue page and get it by e-mail (unlike a note)."""
+
+    text = _Text(label=_("Message to the owner"), required=True)
+
+
 class RootCauseForm(forms.Form):
     root_cause = forms.ChoiceField(label=_("Root cause"))
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from insidetrack.core.scoping import Scope, ScopedModel
@@ -125,6 +127,8 @@ class Case(ScopedModel):
                                     related_name="case")
     touchpoint = models.ForeignKey("journeys.Touchpoint", on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="cases")
+    vehicle = models.ForeignKey("customers.Vehicle", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="cases", help_text=_("The car the case is about, when there is one."))
     department = models.CharField(_("department"), max_length=20, choices=Department.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=CaseKind.choices)
     status = models.CharField(_("status"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.NEW)
@@ -282,3 +286,96 @@ class Goodwill(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.description} · {self.amount} {self.currency}"
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Issues raised by the owner: what they asked, the photos they sent, and the conversation with the dealer
+
+
+class IssueUrgency(models.TextChoices):
+    """How soon the owner needs the dealer; the last one flags the case urgent (the car is not safe to use)."""
+
+    CAN_WAIT = "can_wait", _("It can wait for my next service")
+    SOON = "soon", _("Soon, please")
+    UNSAFE = "unsafe", _("I can't use the car safely")
+
+
+class IssuePhotoStorage(FileSystemStorage):
+    """The file system under ``MEDIA_ROOT``, or the data dir's media folder when none is set (the embedded default).
+
+    Resolved when used, not when imported, so a changed ``MEDIA_ROOT`` (a test's temporary folder) is followed.
+    """
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.MEDIA_ROOT) or str(settings.DATA_DIR / "media")
+
+
+def _issue_photo_storage():
+    """Django's default storage; when that is the file system, the same with the data dir's media folder as its
+    fallback. A callable, so a deployment that points ``STORAGES["default"]`` at object storage gets the photos there.
+    """
+    if isinstance(default_storage, FileSystemStorage):
+        return IssuePhotoStorage()
+    return default_storage
+
+
+class CaseMessage(ScopedModel):
+    """One message between the owner and the dealer about a case; never an internal note (those are CaseEvents).
+
+    ``read_at`` is when the other side first read it (the owner's issue page, the dealer's reply).
+    """
+
+    scope = Scope(brand="case__brand_id", region="case__dealer__region_id", dealer="case__dealer_id",
+                  customer="case__customer_id")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+")
+    author_name = models.CharField(_("who"), max_length=160, blank=True,
+                                   help_text=_("Kept as written so the thread still reads when the account is gone."))
+    from_owner = models.BooleanField(_("from the owner"))
+    text = models.TextField(_("message"))
+    at = models.DateTimeField(_("sent at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message with the owner")
+        verbose_name_plural = _("messages with the owner")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.case_id} · {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def from_dealer(self) -> bool:
+        return not self.from_owner
+
+
+class CasePhoto(ScopedModel):
+    """A photo the owner sent with an issue, re-encoded without its metadata (no location), served only through the
+    scoped photo view. Erasure deletes the file and keeps the row, so the count of photos stays."""
+
+    scope = Scope(brand="case__brand_id", region="case__dealer__region_id", dealer="case__dealer_id",
+                  customer="case__customer_id")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("photo"), storage=_issue_photo_storage, upload_to="issues/", max_length=200,
+                            blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("issue photo")
+        verbose_name_plural = _("issue photos")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.case_id} · {self.original_name or self.pk}"

@@ -8,9 +8,11 @@ leak a number by mistake, where a key set to null would still tell a client that
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils.translation import get_language
 from ninja import Field, Schema
 from pydantic import field_validator
@@ -18,7 +20,7 @@ from pydantic import field_validator
 from insidetrack.network.models import Department
 
 from .measures import PERIODS, ClosedLoopMeasures, MeasureRow, Rate
-from .models import CallOutcome, Case, CaseEvent, CaseEventKind, Goodwill
+from .models import CallOutcome, Case, CaseEvent, CaseEventKind, CaseMessage, CasePhoto, Goodwill
 from .policies import CaseKind, CaseStatus, allowed_moves, time_left
 from .selectors import deadline_of
 from .services import NOTE_MAX_LENGTH
@@ -167,9 +169,33 @@ class CaseWithScoresOut(_CaseFields, _Scores):
     """A case with its scores, for viewers who may see them."""
 
 
+class CaseMessageOut(Schema):
+    """A message between the owner and the dealer (never an internal note)."""
+
+    pk: int
+    at: datetime
+    from_owner: bool
+    author_name: str
+    text: str
+    read_at: datetime | None
+
+
+class CasePhotoOut(Schema):
+    """A photo the owner sent; ``url`` is the scoped photo page (it needs the caller's session or token)."""
+
+    pk: int
+    uploaded_at: datetime
+    content_type: str
+    width: int
+    height: int
+    url: str | None
+
+
 class _Detail(Schema):
     events: list[CaseEventOut]
     goodwill: list[GoodwillOut]
+    messages: list[CaseMessageOut] = Field(default_factory=list, description="The thread with the owner")
+    photos: list[CasePhotoOut] = Field(default_factory=list, description="Photos the owner sent with the issue")
 
 
 class CaseDetailOut(CaseOut, _Detail):
@@ -252,10 +278,20 @@ def case_out(case: Case, *, now: datetime, with_scores: bool) -> CaseOut | CaseW
     return CaseWithScoresOut(**fields, **_scores(case)) if with_scores else CaseOut(**fields)
 
 
+def _photo_out(photo: CasePhoto) -> CasePhotoOut:
+    url = reverse("cases:photo", args=[photo.case_id, photo.pk]) if photo.file else None
+    return CasePhotoOut(pk=photo.pk, uploaded_at=photo.uploaded_at, content_type=photo.content_type,
+                        width=photo.width, height=photo.height, url=url)
+
+
 def case_detail_out(case: Case, *, now: datetime, with_scores: bool, events: list[CaseEvent],
-                    goodwill: list[Goodwill]) -> CaseDetailOut | CaseDetailWithScoresOut:
+                    goodwill: list[Goodwill], messages: Iterable[CaseMessage] = (),
+                    photos: Iterable[CasePhoto] = ()) -> CaseDetailOut | CaseDetailWithScoresOut:
     fields = {**_case_fields(case, now=now), "events": [event_out(e) for e in events],
-              "goodwill": [goodwill_out(g) for g in goodwill]}
+              "goodwill": [goodwill_out(g) for g in goodwill],
+              "messages": [CaseMessageOut(pk=m.pk, at=m.at, from_owner=m.from_owner, author_name=m.author_name,
+                                          text=m.text, read_at=m.read_at) for m in messages],
+              "photos": [_photo_out(p) for p in photos]}
     return CaseDetailWithScoresOut(**fields, **_scores(case)) if with_scores else CaseDetailOut(**fields)
 
 

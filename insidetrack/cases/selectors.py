@@ -25,7 +25,7 @@ from insidetrack.customers.models import Customer, Vehicle
 from insidetrack.surveys.models import Purpose, Response
 
 from . import policies
-from .models import CallOutcome, Case, CaseEvent, CaseEventKind, CasePolicy, Goodwill
+from .models import CallOutcome, Case, CaseEvent, CaseEventKind, CaseMessage, CasePhoto, CasePolicy, Goodwill
 from .policies import AWAITING_CONTACT, OPEN_STATUSES, UNRESOLVED, CaseKind
 
 INBOX_PAGE_SIZE = 25
@@ -314,7 +314,9 @@ def case_detail_for_api(*, actor: Actor, pk: int) -> Case:
             .select_related("dealer", "touchpoint", "playbook", "response", "customer", "assignee", "root_cause")
             .prefetch_related(
                 Prefetch("events", queryset=CaseEvent.objects.visible_to(actor).order_by("at", "pk")),
-                Prefetch("goodwill", queryset=Goodwill.objects.visible_to(actor).order_by("requested_at", "pk")))
+                Prefetch("goodwill", queryset=Goodwill.objects.visible_to(actor).order_by("requested_at", "pk")),
+                Prefetch("messages", queryset=CaseMessage.objects.visible_to(actor).order_by("at", "pk")),
+                Prefetch("photos", queryset=CasePhoto.objects.visible_to(actor).order_by("uploaded_at", "pk")))
             .first())
     if case is None:
         raise NotFound(_("case not found"))

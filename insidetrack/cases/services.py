@@ -166,6 +166,34 @@ def case_open_for_response(*, response_pk: int, now: datetime | None = None) -> 
     return Case.objects.filter(response_id=response_pk).first()
 
 
+@transaction.atomic
+def case_open_direct(*, dealer: Dealer, customer_pk: int | None, source: str, subject: str, detail: str = "",
+                     vehicle_pk: int | None = None, department: str = "service", urgent_reason: str = "",
+                     actor: Actor | None = None, now: datetime | None = None) -> Case:
+    """A recovery case that did not come from a survey: an owner raising an issue, or the connected car.
+
+    It runs under the same promise as a detractor's case (respond within the brand's hours, resolve by its policy),
+    so the dealer's inbox, reminders and escalation treat it like any other; its follow-up survey, sent after it is
+    resolved, is what verifies it.
+    """
+    if source not in (CaseSource.OWNER, CaseSource.CONNECTED_CAR, CaseSource.STAFF):
+        raise ValidationFailed(_("A case opened directly must come from the owner, the car or staff."),
+                               field="source")
+    subject = _clean_text(subject, field_name="subject", required=True, message=_("Say what the case is about."))
+    now = now or clock.now()
+    deadlines = policies.deadlines_for(opened_at=now, kind=CaseKind.RECOVERY, rules=_rules(
+        policy=policy_for(dealer.brand_id), playbook=None, dealer=dealer))
+    case = Case.objects.create(
+        brand_id=dealer.brand_id, dealer=dealer, customer_id=customer_pk, vehicle_id=vehicle_pk,
+        department=department, kind=CaseKind.RECOVERY, status=S.NEW, source=source, subject=subject[:200],
+        opened_at=now, respond_by=deadlines.respond_by, first_respond_by=deadlines.respond_by,
+        resolve_by=deadlines.resolve_by, urgent_at=now if urgent_reason else None, urgent_reason=urgent_reason[:200],
+    )
+    actor = actor or Actor.system()
+    _event(case, actor=actor, kind=CaseEventKind.CREATED, at=now, detail=detail or subject, to_status=S.NEW)
+    return case
+
+
 # --------------------------------------------------------------------------------------------------------------------
 # People acting on a case
 

@@ -34,7 +34,7 @@ from insidetrack.core.errors import DomainError, NotFound
 from insidetrack.network.models import Department
 from insidetrack.network.selectors import dealers_visible_to, scores_visible_to
 
-from . import forms, policies, selectors, services
+from . import forms, policies, selectors, selectors_owner, services, services_owner
 from .models import CallOutcome, Case, GoodwillStatus
 from .policies import AWAITING_CONTACT, MANAGER_ROLES, CaseKind, CaseStatus
 
@@ -231,6 +231,8 @@ ACTIONS: dict[str, _Action] = {
     "decide": _Action(forms.GoodwillDecisionForm, lambda case, actor, data: services.goodwill_decide(
         goodwill_pk=_goodwill_of(case, actor, data["goodwill"]), actor=actor, approve=data["decision"] == "approve",
         note=data["note"]), gettext_lazy("Decision recorded.")),
+    "message": _Action(forms.MessageForm, lambda case, actor, data: services_owner.message_from_dealer(
+        case_pk=case.pk, actor=actor, text=data["text"]), gettext_lazy("Message sent to the owner.")),
     "assign": _Action(forms.AssignForm, lambda case, actor, data: services.case_assign(
         case_pk=case.pk, actor=actor, user_pk=_assignee_pk(data["assignee"])), gettext_lazy("Assignment saved.")),
 }
@@ -372,7 +374,7 @@ def _case_page(request: HttpRequest, case: Case, *, bound: dict | None = None, e
     is_recovery = case.kind == CaseKind.RECOVERY
     pending_goodwill = [g for g in context.goodwill if g.status == GoodwillStatus.PENDING] if is_manager else []
     # The forms this page shows; an error of a form it does not show (a stale page) goes at the top of the actions.
-    shown = {"status", "assign", "note"} | ({"call"} if is_open else set()) | (
+    shown = {"status", "assign", "note", "message"} | ({"call"} if is_open else set()) | (
         {"root_cause", "resolution", "goodwill"} if is_open and is_recovery else set()) | (
         {"decide"} if pending_goodwill else set())
     if error_for not in shown:
@@ -412,6 +414,10 @@ def _case_page(request: HttpRequest, case: Case, *, bound: dict | None = None, e
             "goodwill": form("goodwill"),
             "assign": form("assign", assignee=str(case.assignee_id or "")),
         },
+        "thread": selectors_owner.case_messages(actor=actor, case=case),
+        "issue_text": selectors_owner.issue_text(actor=actor, case=case),
+        "photos": selectors_owner.case_photos(actor=actor, case=case),
+        "message_form": form("message"),
         "bound_status": bound.get("status"),
         "bound_decide": bound.get("decide"),
         "time_zone": case.dealer.time_zone,

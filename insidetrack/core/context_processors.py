@@ -15,7 +15,12 @@ def navigation_for(actor) -> list[tuple[str, str]]:
     if actor is None or actor.role is None:
         return []
     if actor.role == Role.OWNER:
-        return [(_("My overview"), reverse("portal:home"))]
+        return [(_("My overview"), reverse("portal:home")), (_("My vehicles"), reverse("portal:vehicles")),
+                (_("My dealer"), reverse("portal:dealer")), (_("My surveys"), reverse("portal:surveys")),
+                (_("My events"), reverse("portal:events")), (_("My preferences"), reverse("portal:preferences")),
+                (_("My issues"), reverse("portal:issue_list")),
+                (_("My data"), reverse("portal:data")),
+                (_("Notifications"), reverse("portal:notifications"))]
     items = [(_("Overview"), reverse("home")), (_("Inbox"), reverse("cases:inbox")),
              (_("Feedback"), reverse("analytics:responses")), (_("Themes"), reverse("verbatims:themes")),
              (_("Customers"), reverse("customers:list")),
@@ -29,6 +34,8 @@ def navigation_for(actor) -> list[tuple[str, str]]:
     items.append((_("Journey"), reverse("journeys:map")))  # every staff role: a dealer's map is its own figures
     if actor.role == Role.HEAD_OFFICE:
         items.append((_("Integrity"), reverse("integrity:queue")))
+        items.append((_("Connected car"), reverse("connected:rules")))
+        items.append((_("Personal data"), reverse("privacy:queue")))
     return items
 
 

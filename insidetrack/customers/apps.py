@@ -10,4 +10,5 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  (registers the check-in sweep)
+        # Registers this app's sections of a person's export and erasure, and the check-in sweep.
+        from . import personal_data, tasks  # noqa: F401

@@ -28,6 +28,16 @@ class HandoverPreference(models.TextChoices):
     UNKNOWN = "", _("Not asked yet")
 
 
+class Powertrain(models.TextChoices):
+    """The usual powertrains; a dealer system may send another word, which is kept and shown as it came."""
+
+    PETROL = "petrol", _("Petrol")
+    DIESEL = "diesel", _("Diesel")
+    HYBRID = "hybrid", _("Hybrid")
+    PLUG_IN_HYBRID = "plug_in_hybrid", _("Plug-in hybrid")
+    ELECTRIC = "electric", _("Electric")
+
+
 class DealType(models.TextChoices):
     """Fleet and staff deals are never surveyed: their scores measure a purchasing department, not an owner."""
 
@@ -95,7 +105,7 @@ class Vehicle(ScopedModel):
     vin = models.CharField(_("VIN"), max_length=17, unique=True)
     model = models.CharField(_("model"), max_length=60)
     model_year = models.PositiveSmallIntegerField(_("model year"))
-    powertrain = models.CharField(_("powertrain"), max_length=20, blank=True)
+    powertrain = models.CharField(_("powertrain"), max_length=20, blank=True, choices=Powertrain.choices)
     registration = models.CharField(_("registration"), max_length=20, blank=True)
     current_owner = models.ForeignKey(
         "Customer", on_delete=models.SET_NULL, null=True, blank=True, related_name="vehicles",

@@ -179,6 +179,16 @@ class DetractorFact:
 
 
 @dataclass(frozen=True)
+class EventFact:
+    """An experience event the customer could be invited to, or one they were invited to and have not answered."""
+
+    pk: int
+    title: str
+    starts_at: dt.datetime
+    free_seats: int = 0
+
+
+@dataclass(frozen=True)
 class HandoverFact:
     ownership_pk: int
     vehicle: str
@@ -201,6 +211,11 @@ class CustomerFacts:
     recent_detractors_without_case: tuple[DetractorFact, ...] = ()
     recent_handovers: tuple[HandoverFact, ...] = ()
     has_handover_preference: bool = True
+    # Upcoming events at the customer's dealer with seats left that they were not invited to (only filled for
+    # customers who accept marketing: an invitation they did not ask for is marketing), and invitations that are
+    # still unanswered.
+    events_to_invite_to: tuple[EventFact, ...] = ()
+    unanswered_event_invitations: tuple[EventFact, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -227,6 +242,11 @@ WAITING = 10
 SOON = 20
 OPPORTUNITY = 30
 HOUSEKEEPING = 40
+
+# An unanswered invitation is worth a call in the last fortnight before the event; the first event worth inviting to
+# is one within two months.
+EVENT_REMINDER_WINDOW = dt.timedelta(days=14)
+EVENT_INVITE_WINDOW = dt.timedelta(days=60)
 
 # Handover plans matter from shortly before to shortly after the car leaves.
 HANDOVER_WINDOW = dt.timedelta(days=30)
@@ -306,9 +326,24 @@ def _preference_rule(facts: CustomerFacts, now: dt.datetime) -> Iterable[NextAct
                          urgency=HOUSEKEEPING)
 
 
+def _event_rule(facts: CustomerFacts, now: dt.datetime) -> Iterable[NextAction]:
+    for event in facts.unanswered_event_invitations:
+        if now <= event.starts_at <= now + EVENT_REMINDER_WINDOW:
+            yield NextAction(code="event_unanswered", title=str(_("Ask whether they are coming")),
+                             detail=str(_("%(event)s: the invitation is unanswered.") % {"event": event.title}),
+                             urgency=SOON + 3, due=event.starts_at - dt.timedelta(days=2), target=("event", event.pk))
+    # One suggestion is enough: the soonest event with a seat.
+    for event in sorted(facts.events_to_invite_to, key=lambda e: e.starts_at)[:1]:
+        if now <= event.starts_at <= now + EVENT_INVITE_WINDOW and event.free_seats > 0:
+            yield NextAction(code="event_invite", title=str(_("Invite to the next event")),
+                             detail=ngettext("%(event)s · %(count)s seat left", "%(event)s · %(count)s seats left",
+                                             event.free_seats) % {"event": event.title, "count": event.free_seats},
+                             urgency=OPPORTUNITY + 2, due=event.starts_at, target=("event", event.pk))
+
+
 # The rules, in no particular order (ordering comes from urgency). Extend with ``next_action_rule_register``.
 NEXT_ACTION_RULES: list[NextActionRule] = [_case_rule, _checkin_rule, _detractor_rule, _handover_rule,
-                                           _referral_rule, _preference_rule]
+                                           _referral_rule, _preference_rule, _event_rule]
 
 
 def next_action_rule_register(rule: NextActionRule) -> NextActionRule:

@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from insidetrack.core.actor import Actor
@@ -62,7 +63,7 @@ class TimelineEntry:
     """One thing that happened with the customer, whatever its source."""
 
     at: dt.datetime
-    kind: str  # contact, survey, case, referral, checkin, handover
+    kind: str  # contact, survey, case, referral, checkin, handover, event
     title: str
     detail: str = ""
     url: str = ""
@@ -109,6 +110,19 @@ def customer_timeline(*, actor: Actor, customer: Customer, show_scores: bool = F
             at=checkin.done_at, kind="checkin",
             title=_("Check-in: %(outcome)s") % {"outcome": checkin.get_outcome_display()},
             detail=" · ".join(p for p in (str(checkin.get_kind_display()), checkin.note) if p)))
+    visible_events = set(customer.dealer.experience_events.visible_to(actor).values_list("pk", flat=True))
+    for invitation in (customer.event_invitations.visible_to(actor).select_related("event")
+                       .order_by("-invited_at", "-pk")[:TIMELINE_LIMIT]):
+        event = invitation.event
+        url = reverse("journeys:event", args=[event.pk]) if event.pk in visible_events else ""
+        when = formats.date_format(timezone.localtime(event.starts_at), "DATE_FORMAT")
+        entries.append(TimelineEntry(
+            at=invitation.invited_at, kind="event", title=_("Invited to %(event)s") % {"event": event.title},
+            detail=f"{when} · {invitation.get_status_display()}", url=url))
+        if invitation.attended:
+            entries.append(TimelineEntry(at=event.starts_at, kind="event",
+                                         title=_("Came to %(event)s") % {"event": event.title},
+                                         detail=event.place, url=url))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:TIMELINE_LIMIT * 2]
 
@@ -165,10 +179,27 @@ def customer_facts(*, actor: Actor, customer: Customer, ownerships: list[Ownersh
         handovers.append(policies.HandoverFact(
             ownership_pk=o.pk, vehicle=o.vehicle.model, started_on=o.started_on, has_plan=plan is not None,
             open_items=sum(1 for i in plan.items.all() if i.ticked_at is None) if plan else 0))
+    unanswered = tuple(
+        policies.EventFact(pk=i.event_id, title=i.event.title, starts_at=i.event.starts_at)
+        for i in customer.event_invitations.visible_to(actor).select_related("event")
+        .filter(status="invited", event__status="planned", event__starts_at__gte=now))
+    to_invite: tuple[policies.EventFact, ...] = ()
+    if customer.consent_marketing:
+        # Seats are held by open and accepted invitations (journeys' rule); events the customer already has an
+        # invitation to are not suggested again, whatever its answer.
+        upcoming = (customer.dealer.experience_events.visible_to(actor)
+                    .filter(status="planned", starts_at__gte=now,
+                            starts_at__lte=now + policies.EVENT_INVITE_WINDOW)
+                    .exclude(invitations__customer=customer)
+                    .annotate(held=Count("invitations", filter=Q(invitations__status__in=("invited", "accepted"))))
+                    .order_by("starts_at")[:5])
+        to_invite = tuple(policies.EventFact(pk=e.pk, title=e.title, starts_at=e.starts_at,
+                                             free_seats=max(e.capacity - e.held, 0)) for e in upcoming)
     return policies.CustomerFacts(
         open_checkins=open_checkins, open_cases=cases, open_referrals=open_referrals,
         recent_detractors_without_case=detractors, recent_handovers=tuple(handovers),
-        has_handover_preference=bool(customer.handover_preference))
+        has_handover_preference=bool(customer.handover_preference),
+        events_to_invite_to=to_invite, unanswered_event_invitations=unanswered)
 
 
 def has_plan(ownership: Ownership) -> bool:

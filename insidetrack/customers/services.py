@@ -30,6 +30,8 @@ from .models import (
     Customer,
     HandoverChecklistItem,
     HandoverPlan,
+    HandoverPreference,
+    Household,
     Ownership,
     Referral,
     ReferralSource,
@@ -350,3 +352,64 @@ def checkin_record(*, actor: Actor, checkin_pk: int, outcome: str, note: str = "
         raise Conflict(_("This check-in is already recorded."), code="already_done", field="checkin")
     checkin.refresh_from_db()
     return checkin
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The owner's own preferences and consents (portal: /my/preferences/)
+
+PREFERENCE_LANGUAGES = ("en", "de", "fr")
+USAGE_CHOICES = (("family", _("Family")), ("weekend", _("Weekends")), ("track", _("Track days")),
+                 ("commute", _("Commuting")), ("business", _("Business")))
+INTEREST_MAX_LENGTH = 40
+INTERESTS_MAX = 10
+
+
+def customer_preferences_update(*, actor: Actor, customer_pk: int, language: str, consent_surveys: bool,
+                                consent_marketing: bool, consent_connected_car: bool, household: str,
+                                usage: list[str], interests: list[str], handover_preference: str,
+                                now: datetime | None = None) -> Customer:
+    """An owner sets their own language, consents and what the dealer should know about them.
+
+    Only the owner may change these (a dealer records what it is told elsewhere); ``consent_updated_at`` moves only
+    when a consent changed, so it keeps saying when the person last decided. The owner's sign-in account follows the
+    language, so e-mails and pages switch with it. Every input is checked before anything is written.
+    """
+    from insidetrack.accounts.models import User
+    from insidetrack.core.roles import Role
+
+    now = now or clock.now()
+    if not actor.is_owner:
+        raise PermissionDenied(_("Only the owner can change their own preferences."))
+    customer = Customer.objects.filter(pk=customer_pk).visible_to(actor).first()
+    if customer is None:
+        raise NotFound(_("No such customer."), field="customer")
+    if language not in PREFERENCE_LANGUAGES:
+        raise ValidationFailed(_("Choose English, German or French."), field="language")
+    if household not in {value for value, _label in Household.choices}:
+        raise ValidationFailed(_("Choose your household from the list."), field="household")
+    if handover_preference not in {value for value, _label in HandoverPreference.choices}:
+        raise ValidationFailed(_("Choose how you like to take delivery from the list."), field="handover_preference")
+    known_usage = [value for value, _label in USAGE_CHOICES]
+    if any(value not in known_usage for value in usage):
+        raise ValidationFailed(_("Choose how you use your car from the list."), field="usage")
+    cleaned_interests = list(dict.fromkeys(i.strip().lower() for i in interests if i and i.strip()))
+    if len(cleaned_interests) > INTERESTS_MAX or any(len(i) > INTEREST_MAX_LENGTH for i in cleaned_interests):
+        raise ValidationFailed(_("List up to 10 interests of at most 40 characters each."), field="interests")
+    consents = (bool(consent_surveys), bool(consent_marketing), bool(consent_connected_car))
+    consent_changed = consents != (customer.consent_surveys, customer.consent_marketing,
+                                   customer.consent_connected_car)
+    with transaction.atomic():
+        customer.language = language
+        customer.consent_surveys, customer.consent_marketing, customer.consent_connected_car = consents
+        if consent_changed:
+            customer.consent_updated_at = now
+        customer.household = household
+        customer.usage = [value for value in known_usage if value in usage]
+        customer.interests = cleaned_interests
+        customer.handover_preference = handover_preference
+        customer.save(update_fields=["language", "consent_surveys", "consent_marketing", "consent_connected_car",
+                                     "consent_updated_at", "household", "usage", "interests",
+                                     "handover_preference"])
+        User.objects.filter(memberships__role=Role.OWNER, memberships__customer_id=customer.pk).update(
+            preferred_language=language)
+    return customer

@@ -10,5 +10,5 @@ class IntegrityConfig(AppConfig):
     verbose_name = _("Integrity")
 
     def ready(self) -> None:
-        # Registers the daily scan with the every-minute sweep.
-        from . import tasks  # noqa: F401
+        # Registers this app's section of a person's export and erasure, and the daily scan with the sweep.
+        from . import personal_data, tasks  # noqa: F401

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from insidetrack.analytics.charts import _LAYOUT, _plain
+from insidetrack.core.charts import CHART_LAYOUT, figure_json
 
 from .selectors import WeekRow
 
@@ -29,9 +29,9 @@ def score_figure(dealer: list[int], network: list[int]) -> dict[str, Any]:
                             hovertemplate="%{x}: %{y:.1f}% (%{customdata})<extra></extra>"))
     figure.add_trace(go.Bar(x=scores, y=_shares(dealer), name=_("This dealer"), marker={"color": _INK},
                             customdata=dealer, hovertemplate="%{x}: %{y:.1f}% (%{customdata})<extra></extra>"))
-    figure.update_layout(**_LAYOUT, barmode="group", yaxis={"title": {"text": _("Share of answers (%)")}},
+    figure.update_layout(**CHART_LAYOUT, barmode="group", yaxis={"title": {"text": _("Share of answers (%)")}},
                          xaxis={"title": {"text": _("Score")}, "type": "category"})
-    return _plain(figure)
+    return figure_json(figure)
 
 
 def weeks_figure(weeks: list[WeekRow]) -> dict[str, Any]:
@@ -47,8 +47,8 @@ def weeks_figure(weeks: list[WeekRow]) -> dict[str, Any]:
     figure.add_trace(go.Scatter(x=labels, y=[100.0 * row.promoters / row.responses if row.responses else None
                                              for row in weeks], name=_("Share of 9-10 (%)"), yaxis="y2",
                                 mode="lines+markers", line={"color": _ALERT}))
-    figure.update_layout(**_LAYOUT, barmode="group", xaxis={"type": "category"},
+    figure.update_layout(**CHART_LAYOUT, barmode="group", xaxis={"type": "category"},
                          yaxis={"title": {"text": _("Count")}},
                          yaxis2={"overlaying": "y", "side": "right", "range": [0, 100], "showgrid": False,
                                  "title": {"text": _("Share of 9-10 (%)")}})
-    return _plain(figure)
+    return figure_json(figure)

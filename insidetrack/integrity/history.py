@@ -446,6 +446,16 @@ def _invitations_portable(brand_id: int, since: datetime, until: datetime, deale
     )
 
 
+#: Events the contact policy itself kept from the survey (no rule, the customer surveyed recently, no consent, a
+#: fleet or staff deal) are not the dealer's to invite, nor are invitations still waiting for their time, nor
+#: events skipped because the address bounced before (the "undeliverable" signal weighs those): "not invited"
+#: compares what is left, an event with no invitation or one the dealer's data prevented (no contact, reported too
+#: late). A dealer whose clientele has more fleet cars or more repeat visits than the market is not suppressing
+#: anyone (an honest demo dealer with 13% fleet deals against 10% was alerted for it).
+POLICY_SKIPS = ("no_rule", "contacted_recently", "no_consent", "fleet_or_staff", "bounced")
+_POLICY_SKIPS_SQL = ", ".join(f"'{reason}'" for reason in POLICY_SKIPS)  # constants, for the COPY statement
+
+
 def _events(brand_id: int, since: datetime, until: datetime, dealer_index: dict[int, int],
             touchpoint_index: dict[int, int]) -> Events:
     if connection.vendor == "postgresql":
@@ -454,7 +464,10 @@ def _events(brand_id: int, since: datetime, until: datetime, dealer_index: dict[
                       ("invited", "u1", "(i.sent_at IS NOT NULL)")),
                      "FROM surveys_operationalevent e JOIN journeys_touchpoint t ON t.id = e.touchpoint_id "
                      "LEFT JOIN surveys_invitation i ON i.event_id = e.id WHERE e.brand_id = %s AND t.is_surveyed "
-                     "AND e.occurred_at >= %s AND e.occurred_at < %s", [brand_id, since, until])
+                     "AND e.occurred_at >= %s AND e.occurred_at < %s "
+                     f"AND NOT coalesce(i.status = 'pending' OR (i.status = 'skipped' AND i.skip_reason IN "
+                     f"({_POLICY_SKIPS_SQL})), false)",
+                     [brand_id, since, until])
         return Events(dealer=np.searchsorted(np.array(sorted(dealer_index)), rows["dealer"].astype(np.int64)),
                       touchpoint=np.searchsorted(np.array(sorted(touchpoint_index)),
                                                  rows["touchpoint"].astype(np.int64)),
@@ -466,6 +479,8 @@ def _events_portable(brand_id: int, since: datetime, until: datetime, dealer_ind
                      touchpoint_index: dict[int, int]) -> Events:
     rows = list(OperationalEvent.objects.filter(brand_id=brand_id, occurred_at__gte=since, occurred_at__lt=until,
                                                 touchpoint__is_surveyed=True)
+                .exclude(invitation__status="skipped", invitation__skip_reason__in=POLICY_SKIPS)
+                .exclude(invitation__status="pending")
                 .order_by("pk").values_list("dealer_id", "touchpoint_id", "occurred_at", "invitation__sent_at"))
     dealer_ids, touchpoint_ids, occurred, invited = (list(zip(*rows, strict=True)) if rows else [()] * 4)
     return Events(

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from insidetrack.core.decorators import head_office_required
-from insidetrack.core.errors import DomainError, NotFound
+from insidetrack.core.errors import NotFound
+from insidetrack.core.views import run_step
 
 from . import charts, selectors, services
 from .models import RecontactOutcome
@@ -54,16 +54,7 @@ def alert_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _done(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
-    """Run one review step; a refused step (wrong state, missing reason) comes back as a message, never a 500."""
-    try:
-        action()
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, success)
-    return redirect(reverse("integrity:alert", args=[pk]))
+    return run_step(request, action, success=success, back_to=reverse("integrity:alert", args=[pk]))
 
 
 @head_office_required

@@ -10,4 +10,6 @@ class JourneysConfig(AppConfig):
     verbose_name = _("Journeys")
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  (registers the experience-event sweeps: new-depositor rule, post-event surveys)
+        # Registers this app's section of a person's export and erasure, and the experience-event sweeps
+        # (new-depositor rule, post-event surveys).
+        from . import personal_data, tasks  # noqa: F401

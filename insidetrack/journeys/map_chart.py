@@ -7,10 +7,11 @@ curve reads like the map below it. Touchpoints nobody answered leave a gap rathe
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.utils.translation import gettext as _
+
+from insidetrack.core.charts import figure_json
 
 from .map_figures import JourneyMap
 
@@ -71,4 +72,4 @@ def emotion_figure(journey: JourneyMap) -> dict[str, Any]:
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": labels},
         yaxis={"range": [-100, 100], "zeroline": True, "zerolinecolor": _MUTED,
                "title": {"text": _("Net sentiment") + (" / NPS" if journey.show_scores else "")}})
-    return json.loads(figure.to_json())
+    return figure_json(figure)

@@ -51,10 +51,9 @@ class MapFilters:
     department: str = ""
 
     def as_query(self) -> dict[str, str]:
-        query = self.period.as_query()
-        if self.department:
-            query["department"] = self.department
-        return query
+        # The department always travels, empty for the whole journey: without it, an export would open on the
+        # viewer's own department instead of the view they chose.
+        return {**self.period.as_query(), "department": self.department}
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,12 +156,18 @@ def map_filters(query: Mapping[str, str], *, actor: Actor, today: dt.date,
 
     A region narrows only head office's map and a dealer only head office's and a region's (the others' scope is that
     already, so the parameter is ignored, as on the dashboard). A month, department, region, dealer or model that
-    does not exist for this viewer raises ``ValidationFailed`` naming the parameter.
+    does not exist for this viewer raises ``ValidationFailed`` naming the parameter. Without a department in the
+    query, a viewer who belongs to one sees their department's view.
     """
     period = DashboardFilters.from_query(query, today=today)
     period = replace(period, touchpoint="", channel="", region=period.region if actor.is_head_office else "",
                      dealer="" if actor.is_dealer else period.dealer)
-    department = (query.get("department") or "").strip()
+    # Staff who belong to a department open the map on their part of it; choosing "whole journey" sends an empty
+    # value, which is kept.
+    if "department" in query:
+        department = (query.get("department") or "").strip()
+    else:
+        department = actor.department if actor.department in Department.values else ""
     if department and department not in Department.values:
         raise ValidationFailed(_("Unknown department %(value)s.") % {"value": department[:20]}, field="department")
     if period.region or period.dealer or period.vehicle_model:

@@ -191,6 +191,9 @@ class EventInvitation(ScopedModel):
     sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     attended = models.BooleanField(_("attended"), default=False)
+    cancellation_sent_at = models.DateTimeField(_("cancellation e-mail sent at"), null=True, blank=True)
+    promoted_at = models.DateTimeField(_("moved up from the waiting list at"), null=True, blank=True)
+    promotion_sent_at = models.DateTimeField(_("seat e-mail sent at"), null=True, blank=True)
     token_nonce = models.CharField(max_length=32, blank=True)
 
     class Meta:

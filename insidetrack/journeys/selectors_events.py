@@ -22,12 +22,18 @@ def _with_counts(events: QuerySet[ExperienceEvent]) -> QuerySet[ExperienceEvent]
     )
 
 
-def events_for(actor: Actor, *, upcoming: bool | None = None, now=None) -> QuerySet[ExperienceEvent]:
-    """The events the actor may see with their guest counts; ``upcoming`` True/False splits at ``now``.
+def events_for(actor: Actor, *, upcoming: bool | None = None, now=None, region: str = "",
+               dealer: str = "") -> QuerySet[ExperienceEvent]:
+    """The events the actor may see with their guest counts; ``upcoming`` True/False splits at ``now``; ``region``
+    and ``dealer`` (codes) narrow the list within what the actor may see.
 
     A dealer's counts include only its own customers' invitations, which at its own events are all of them.
     """
     events = ExperienceEvent.objects.visible_to(actor).select_related("dealer")
+    if region:
+        events = events.filter(dealer__region__code=region)
+    if dealer:
+        events = events.filter(dealer__code=dealer)
     if upcoming is True:
         events = events.filter(ends_at__gt=now).order_by("starts_at", "pk")
     elif upcoming is False:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -186,7 +186,36 @@ def event_update(*, actor: Actor, event_pk: int, data: EventInput) -> Experience
         setattr(event, name, getattr(data, name))
     event.title, event.place = data.title.strip(), data.place.strip()
     event.save()
+    _promote_waiting_list(event, accepted=accepted)
     return event
+
+
+def _promote_waiting_list(event: ExperienceEvent, *, accepted: int, now: datetime | None = None) -> list[int]:
+    """Give seats that became free (a larger capacity) to the waiting list, first come first served, and tell them.
+
+    Runs under the event's row lock, like the acceptances, so a seat is never given twice.
+    """
+    now = now or clock.now()
+    free = event.capacity - accepted
+    if free <= 0 or event.status != ExperienceEventStatus.PLANNED or event.starts_at <= now:
+        return []
+    waiting = list(event.invitations.filter(status=RsvpStatus.WAITLISTED).order_by("responded_at", "pk")
+                   .values_list("pk", flat=True)[:free])
+    if not waiting:
+        return []
+    EventInvitation.objects.filter(pk__in=waiting, status=RsvpStatus.WAITLISTED).update(
+        status=RsvpStatus.ACCEPTED, promoted_at=now)
+    from . import tasks  # tasks import this module
+
+    enqueue_on_commit(tasks.send_event_seats, waiting)
+    return waiting
+
+
+def event_seat_send(*, invitation_pk: int, now: datetime | None = None) -> bool:
+    """Tell a guest moved up from the waiting list that the seat is theirs, in their language; once."""
+    return _guest_mail(invitation_pk, "seat_free", claim="promotion_sent_at", now=now,
+                       promoted_at__isnull=False, status=RsvpStatus.ACCEPTED,
+                       event__status=ExperienceEventStatus.PLANNED)
 
 
 @transaction.atomic
@@ -202,7 +231,58 @@ def event_cancel(*, actor: Actor, event_pk: int, now: datetime | None = None) ->
     if not claimed:
         raise Conflict(_("Only a planned event that has not started can be cancelled."))
     event.refresh_from_db()
+    # Everyone who was told about the event and has not said no is told it is off.
+    told = list(event.invitations.filter(sent_at__isnull=False, status__in=CANCELLATION_TOLD)
+                .values_list("pk", flat=True))
+    if told:
+        from . import tasks  # tasks import this module
+
+        enqueue_on_commit(tasks.send_event_cancellations, told)
     return event
+
+
+# Guests who still expect to come or to hear: not those who declined.
+CANCELLATION_TOLD = (RsvpStatus.INVITED, RsvpStatus.ACCEPTED, RsvpStatus.WAITLISTED)
+
+
+def event_cancellation_send(*, invitation_pk: int, now: datetime | None = None) -> bool:
+    """Tell one guest in their language that the event is cancelled; False when told already (or cannot be)."""
+    return _guest_mail(invitation_pk, "cancellation", claim="cancellation_sent_at", now=now,
+                       sent_at__isnull=False, status__in=CANCELLATION_TOLD,
+                       event__status=ExperienceEventStatus.CANCELLED)
+
+
+def _guest_mail(invitation_pk: int, template: str, *, claim: str, now: datetime | None,
+                extra: Callable[[EventInvitation], dict] | None = None, **due: object) -> bool:
+    """Send one of the events' e-mails to a guest in their language, once: the ``claim`` column is set by a
+    conditional update on ``due`` and the send shares its transaction, so a failing mail server rolls the claim back
+    and a retried task sends nothing twice. False when it was sent already or cannot be (no address, erased)."""
+    now = now or clock.now()
+    with transaction.atomic():
+        claimed = EventInvitation.objects.filter(pk=invitation_pk, **{f"{claim}__isnull": True}, **due).update(
+            **{claim: now})
+        if not claimed:
+            return False
+        invitation = EventInvitation.objects.select_related("event__dealer", "event__brand", "customer").get(
+            pk=invitation_pk)
+        customer = invitation.customer
+        if not customer.email or customer.erased_at is not None:
+            transaction.set_rollback(True)
+            return False
+        event = invitation.event
+        language = customer.language if customer.language in ("en", "de", "fr") else "en"
+        with translation.override(language):
+            context = {"first_name": customer.first_name, "event": event, "dealer_name": event.dealer.name,
+                       "language": language, "time_zone": event.dealer.time_zone,
+                       **(extra(invitation) if extra else {})}
+            folder = "journeys/events/email"
+            subject = " ".join(render_to_string(f"{folder}/{template}_subject.txt", context).split())
+            message = EmailMultiAlternatives(
+                subject=subject, body=render_to_string(f"{folder}/{template}.txt", context), to=[customer.email],
+                headers={"Content-Language": language})
+            message.attach_alternative(render_to_string(f"{folder}/{template}.html", context), "text/html")
+            message.send()
+    return True
 
 
 def _seats_held(event: ExperienceEvent) -> int:
@@ -337,40 +417,13 @@ def event_invitations_for_depositors(*, now: datetime | None = None) -> int:
 
 
 def event_invitation_send(*, invitation_pk: int, now: datetime | None = None) -> bool:
-    """Send one invitation e-mail in the customer's language; False when it was sent already (or cannot be).
-
-    The claim (``sent_at``) and the send share a transaction: a failing mail server rolls the claim back.
-    """
-    now = now or clock.now()
-    with transaction.atomic():
-        claimed = EventInvitation.objects.filter(pk=invitation_pk, sent_at__isnull=True,
-                                                 status=RsvpStatus.INVITED).update(sent_at=now)
-        if not claimed:
-            return False
-        invitation = EventInvitation.objects.select_related("event__dealer", "event__brand", "customer").get(
-            pk=invitation_pk)
-        customer = invitation.customer
-        if not customer.email or customer.erased_at is not None:
-            transaction.set_rollback(True)
-            return False
-        event = invitation.event
-        language = customer.language if customer.language in ("en", "de", "fr") else "en"
-        with translation.override(language):
-            context = {
-                "first_name": customer.first_name, "event": event, "dealer_name": event.dealer.name,
-                "brand_name": event.brand.name, "kind": event.get_kind_display(), "language": language,
-                "accept_link": rsvp_link(invitation, "accept"), "decline_link": rsvp_link(invitation, "decline"),
-                "time_zone": event.dealer.time_zone,
-            }
-            subject = " ".join(render_to_string("journeys/events/email/invitation_subject.txt", context).split())
-            message = EmailMultiAlternatives(
-                subject=subject, body=render_to_string("journeys/events/email/invitation.txt", context),
-                to=[customer.email], headers={"Content-Language": language},
-            )
-            message.attach_alternative(render_to_string("journeys/events/email/invitation.html", context),
-                                       "text/html")
-            message.send()
-    return True
+    """Send one invitation e-mail in the customer's language, with its Accept and Decline links; False when it was
+    sent already (or cannot be)."""
+    return _guest_mail(invitation_pk, "invitation", claim="sent_at", now=now, status=RsvpStatus.INVITED,
+                       extra=lambda invitation: {
+                           "brand_name": invitation.event.brand.name, "kind": invitation.event.get_kind_display(),
+                           "accept_link": rsvp_link(invitation, "accept"),
+                           "decline_link": rsvp_link(invitation, "decline")})
 
 
 # --------------------------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ the customer, and a GET never changes anything.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -25,7 +26,7 @@ from django.views.decorators.http import require_http_methods
 from insidetrack.core import clock
 from insidetrack.core.decorators import staff_role_required
 from insidetrack.core.errors import DomainError, NotFound
-from insidetrack.network.selectors import dealers_visible_to
+from insidetrack.network.selectors import dealers_visible_to, regions_visible_to
 
 from . import selectors_events, services_events
 from . import tasks as _tasks  # noqa: F401  (registers the events sweeps in web processes)
@@ -38,13 +39,27 @@ PAST_PER_PAGE = 50
 
 @staff_role_required
 def event_list(request: HttpRequest) -> HttpResponse:
+    actor = request.actor
     now = clock.now()
-    past = Paginator(selectors_events.events_for(request.actor, upcoming=False, now=now), PAST_PER_PAGE)
+    regions = list(regions_visible_to(actor).order_by("name").values_list("code", "name"))
+    dealers = list(dealers_visible_to(actor).order_by("name").values_list("code", "name"))
+    # A code the viewer may not choose is ignored rather than refused: the list is scoped either way.
+    region = request.GET.get("region", "") if len(regions) > 1 else ""
+    region = region if region in dict(regions) else ""
+    if region:
+        dealers = list(dealers_visible_to(actor).filter(region__code=region).order_by("name")
+                       .values_list("code", "name"))
+    dealer = request.GET.get("dealer", "") if len(dealers) > 1 else ""
+    dealer = dealer if dealer in dict(dealers) else ""
+    narrowed = {"region": region, "dealer": dealer}
+    past = Paginator(selectors_events.events_for(actor, upcoming=False, now=now, **narrowed), PAST_PER_PAGE)
     page = past.get_page(request.GET.get("page"))
     return render(request, "journeys/events/list.html", {
-        "upcoming": list(selectors_events.events_for(request.actor, upcoming=True, now=now)),
+        "upcoming": list(selectors_events.events_for(actor, upcoming=True, now=now, **narrowed)),
         "past": list(page), "page": page,
-        "can_create": not request.actor.is_owner,
+        "can_create": not actor.is_owner,
+        "regions": regions if len(regions) > 1 else [], "dealers": dealers if len(dealers) > 1 else [],
+        "filters": narrowed, "query": urlencode({k: v for k, v in narrowed.items() if v}),
     })
 
 

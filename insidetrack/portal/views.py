@@ -1,4 +1,5 @@
-"""The owner's own landing page: vehicles, their dealer, the feedback they gave, and referring a friend."""
+"""The owner's landing page: an overview linking to each of their pages (vehicles, dealer, surveys, events,
+preferences; issues, notifications and personal data from the other portal slices), and referring a friend."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from insidetrack.core import clock
 from insidetrack.core.decorators import owner_required
 from insidetrack.core.errors import DomainError
 from insidetrack.customers import selectors as customer_selectors
@@ -16,16 +18,24 @@ from insidetrack.customers import services as customer_services
 from insidetrack.customers.forms import ReferralForm
 from insidetrack.surveys.models import Response
 
+from . import selectors_owner
+
 
 def _home(request: HttpRequest, *, referral_form: ReferralForm | None = None, error: str = "",
           status: int = 200) -> HttpResponse:
     actor = request.actor
-    customer = customer_selectors.customer_get(actor=actor, pk=actor.customer_id)
+    now = clock.now()
+    customer = selectors_owner.owner_customer(actor)
+    current, _previous = selectors_owner.owner_vehicles(actor, customer)
+    events = selectors_owner.owner_events(actor, now=now)
     return render(request, "portal/home.html", {
         "customer": customer,
-        "vehicles": customer.vehicles.all(),
-        "responses": Response.objects.visible_to(actor).select_related("touchpoint", "dealer")
-        .order_by("-submitted_at")[:20],
+        "cards": current,
+        "open_surveys": len(selectors_owner.owner_open_surveys(actor, now=now)),
+        "answers_given": Response.objects.visible_to(actor).count(),
+        "events_to_answer": sum(1 for card in events if card.can_answer),
+        "next_event": next((c.invitation.event for c in events if not c.is_past
+                            and c.invitation.status in ("accepted", "waitlisted")), None),
         "referrals": customer_selectors.customer_referrals(actor=actor, customer=customer),
         "referral_form": referral_form or ReferralForm(),
         "referral_error": error,

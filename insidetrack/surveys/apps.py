@@ -13,7 +13,7 @@ class SurveysConfig(AppConfig):
         # Registers the invitation sweep in every process (web, worker, beat), not only where Celery autodiscovers.
         from anymail.signals import tracking
 
-        from . import tasks  # noqa: F401
+        from . import personal_data, tasks  # noqa: F401  (personal_data: this app's export and erasure)
         from .receivers import email_tracking
 
         # A signal because the provider's webhook view (anymail) must not know about surveys.

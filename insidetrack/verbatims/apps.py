@@ -10,5 +10,6 @@ class VerbatimsConfig(AppConfig):
     verbose_name = _("Verbatims")
 
     def ready(self) -> None:
-        # Registers the receivers for completed and imported surveys.
-        from . import receivers, tasks  # noqa: F401
+        # Registers this app's section of a person's export and erasure, and the receivers for completed and
+        # imported surveys.
+        from . import personal_data, receivers, tasks  # noqa: F401

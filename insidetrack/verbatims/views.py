@@ -7,7 +7,6 @@ them, beside each quote, is shown where ``scores_visible_to`` allows it.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from insidetrack.core import clock
+from insidetrack.core.charts import CHART_LAYOUT, figure_json
 from insidetrack.core.decorators import staff_role_required
 from insidetrack.core.errors import ValidationFailed
 from insidetrack.network.selectors import scores_visible_to
@@ -26,14 +26,7 @@ from . import selectors
 from .models import Sentiment
 
 QUOTES_PER_PAGE = 20
-_LAYOUT = {
-    "template": "none",
-    "margin": {"l": 48, "r": 48, "t": 16, "b": 40},
-    "height": 320,
-    "font": {"family": "system-ui, sans-serif", "size": 12},
-    "hovermode": "x unified",
-    "legend": {"orientation": "h", "y": -0.2},
-}
+_LAYOUT = {**CHART_LAYOUT, "margin": {"l": 48, "r": 48, "t": 16, "b": 40}, "hovermode": "x unified"}
 _COLOURS = ("#1f3a5f", "#b3261e", "#1e7a46", "#b8860b", "#6a4c93", "#8a94a6")
 
 
@@ -64,7 +57,7 @@ def _shares_figure(overview: selectors.ThemeOverview, names: dict[str, str]) -> 
                                     hovertemplate="%{y:.1f}%<extra>" + names.get(code, code) + "</extra>"))
     figure.update_layout(**_LAYOUT, xaxis={"type": "category"},
                          yaxis={"title": {"text": _("Share of verbatims (%)")}, "rangemode": "tozero"})
-    return _plain(figure)
+    return figure_json(figure)
 
 
 def _theme_figure(detail: selectors.ThemeDetail) -> dict[str, Any]:
@@ -85,12 +78,9 @@ def _theme_figure(detail: selectors.ThemeDetail) -> dict[str, Any]:
                          yaxis2={"title": {"text": _("Net sentiment")}, "overlaying": "y", "side": "right",
                                  "range": [-105, 105], "tickmode": "array", "tickvals": [-100, -50, 0, 50, 100],
                                  "zeroline": True, "showgrid": False})
-    return _plain(figure)
+    return figure_json(figure)
 
 
-def _plain(figure: Any) -> dict[str, Any]:
-    """The figure as plain JSON values, for ``json_script``."""
-    return json.loads(figure.to_json())
 
 
 def _links(filters) -> dict[str, str]:

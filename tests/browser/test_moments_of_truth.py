@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from insidetrack.analytics.tests.test_drivers_pages import _fresh_cache, built  # noqa: F401 (fixtures)
+from insidetrack.analytics.tests.test_drivers_pages import built  # noqa: F401 (fixture)
 
 from .conftest import screenshot
 from .test_smoke import sign_in

@@ -12,7 +12,6 @@ import random
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from insidetrack.analytics import selectors_drivers
@@ -26,14 +25,6 @@ from insidetrack.surveys.models import OperationalEvent, Response
 CUSTOMERS_PER_DEALER = 80
 STAFF = ["head_office", "region_manager", "dealer_principal", "dealer_staff", "other_dealer"]
 URLS = ["analytics:moments_of_truth", "analytics:journeys"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The reports are cached per scope; each test starts from the database it built."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -130,6 +121,26 @@ def test_journeys_page_is_scoped_and_hides_nps_where_scores_are_hidden(built):
     assert transitions[("Test drive", "Deposit taken")][2:] == [str(CUSTOMERS_PER_DEALER), "15.0"]
 
 
+def test_head_office_narrows_the_journeys_to_a_dealer_and_a_period(built):
+    full_path = "Enquiry received → Test drive → Deposit taken → Handover"
+    short_path = "Enquiry received → Test drive"
+    client = client_for(built, "head_office")
+
+    def paths(query: dict) -> dict[str, str]:
+        page = client.get(reverse("analytics:journeys"), query).content.decode()
+        return {row[0]: row[1] for row in tables_of(page)["paths-table"][1:]}
+
+    only_c = paths({"dealer": built.dealer_c.code})
+    assert only_c[short_path] == str(CUSTOMERS_PER_DEALER) and full_path not in only_c
+    assert paths({"region": built.region1.code})[full_path] == str(CUSTOMERS_PER_DEALER)
+    assert short_path not in paths({"region": built.region1.code})
+    # The simulated journeys started about 560 days ago: not in the last twelve months.
+    assert full_path not in paths({"months": "12"})
+    # A dealer cannot look at another dealer through the address: its own scope holds.
+    dealer = client_for(built, "dealer_principal").get(reverse("analytics:journeys"), {"dealer": built.dealer_c.code})
+    assert short_path not in {row[0] for row in tables_of(dealer.content.decode())["paths-table"][1:]}
+
+
 @pytest.mark.parametrize(("role", "shown"), [("head_office", True), ("region_manager", True),
                                              ("dealer_principal", False)])
 def test_related_links_only_to_pages_the_viewer_can_open(built, role, shown):
@@ -154,3 +165,22 @@ def test_query_counts_are_pinned(built, django_assert_max_num_queries):
         client.get(reverse("analytics:moments_of_truth"))
     with django_assert_max_num_queries(16):
         client.get(reverse("analytics:journeys"))
+
+
+def test_the_daily_sweep_computes_head_offices_reports_once_and_the_page_reads_them(
+        built, django_assert_max_num_queries):
+    """Head office's first view of the day is not the one that waits for the bootstrap: the sweep computed it."""
+    from insidetrack.analytics.models import ReportSnapshot
+
+    now = clock.now()
+    assert selectors_drivers.reports_refresh(now=now) == 2
+    assert selectors_drivers.reports_refresh(now=now) == 0
+    assert ReportSnapshot.objects.count() == 2
+    client = client_for(built, "head_office")
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("analytics:moments_of_truth"))
+    shown = {row[0] for row in tables_of(page.content.decode())["drivers-relationship"][1:]}
+    assert shown == {"Handover", "Service visit"}
+    # Tomorrow's run forgets reports older than three days and computes the new day's.
+    assert selectors_drivers.reports_refresh(now=now + timedelta(days=4)) == 2
+    assert ReportSnapshot.objects.count() == 2

@@ -38,8 +38,9 @@ def test_each_role_lands_on_its_own_page(world, role, landing):
 
 def test_owner_portal_shows_only_their_own_things(world):
     client = client_for(world, "owner")
-    page = client.get(reverse("portal:home")).content.decode()
-    assert "CustomerA" in page and world.customers["a"].vehicles.get().vin in page
+    assert "CustomerA" in client.get(reverse("portal:home")).content.decode()
+    page = client.get(reverse("portal:vehicles")).content.decode()
+    assert world.customers["a"].vehicles.get().vin in page
     assert world.customers["b"].vehicles.get().vin not in page
     assert client_for(world, "dealer_principal").get(reverse("portal:home")).status_code == 403
 

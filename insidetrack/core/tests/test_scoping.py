@@ -45,7 +45,9 @@ def _experience_event_rows(request):
 SCOPED = sorted(scoped_models(), key=lambda m: m._meta.label)
 # Models that hold no customer's rows (aggregates such as rollups) are scoped by dealer only: checked below with a
 # dealer truth table instead of the customer one.
-CUSTOMER_SCOPED = [m for m in SCOPED if m.scope.customer is not None]
+CUSTOMER_SCOPED = [m for m in SCOPED if m.scope.customer is not None and m.scope.dealer is not None]
+# Between the person and the brand (personal-data requests): head office and the owner, no region or dealer.
+PERSON_AND_BRAND = [m for m in SCOPED if m.scope.customer is not None and m.scope.dealer is None]
 DEALER_ONLY = [m for m in SCOPED if m.scope.customer is None and m.scope.dealer is not None]
 # Head-office data (benchmarks a brand entered): no region, dealer or owner reads them.
 BRAND_ONLY = [m for m in SCOPED if m.scope.customer is None and m.scope.dealer is None]
@@ -58,6 +60,50 @@ def world(db, world):
 
     for customer in world.customers.values():
         relationship_rows_for(customer)
+    # Each customer's sign-in audit row (accounts: owners' one-time links).
+    from insidetrack.accounts.models import SignInEvent
+
+    for customer in world.customers.values():
+        SignInEvent.objects.create(customer=customer, kind="link_requested", at=customer.created_at)
+    # Each customer's request for a copy of their data, with its audit event (privacy).
+    from insidetrack.privacy.services import privacy_request_create
+
+    for customer in world.customers.values():
+        privacy_request_create(actor=Actor.system(), kind="export", customer_pk=customer.pk)
+    # A message and a photo on each customer's case (cases: the owner's issues).
+    from insidetrack.cases.models import Case, CaseMessage, CasePhoto
+
+    for case in Case.objects.filter(customer__in=world.customers.values()):
+        CaseMessage.objects.create(case=case, from_owner=True, text="Any news?", at=case.opened_at)
+        CasePhoto.objects.create(case=case, file=f"issues/{case.pk}/scoping.jpg", content_type="image/jpeg",
+                                 width=1, height=1, size=1, uploaded_at=case.opened_at)
+    # A reading from each customer's car, the rule it tripped, the notification and the owner's choices
+    # (connected car).
+    from insidetrack.connected.models import (
+        DataProvider,
+        Notification,
+        NotificationPreference,
+        Rule,
+        RuleMatch,
+        TelemetryEvent,
+    )
+
+    provider = DataProvider.objects.create(brand=world.brand, name="Scoping", prefix="ct_scoping",
+                                           token_hash="0" * 64, created_at=world.brand.created_at)
+    rule = Rule.objects.create(brand=world.brand, name="Scoping", condition="service_days", threshold=14,
+                               title="Book a service", message="Due in {days} days.")
+    for key, customer in world.customers.items():
+        vehicle = customer.vehicles.first()
+        reading = TelemetryEvent.objects.create(
+            provider=provider, provider_event_id=f"scoping-{key}", brand=world.brand, dealer=customer.dealer,
+            customer=customer, vehicle=vehicle, kind="service_due", occurred_at=customer.created_at,
+            received_at=customer.created_at, payload={"days": 3})
+        notification = Notification.objects.create(
+            brand=world.brand, dealer=customer.dealer, customer=customer, vehicle=vehicle, rule=rule, event=reading,
+            kind="alert", title="Book a service", body="Due in 3 days.", created_at=customer.created_at)
+        RuleMatch.objects.create(event=reading, rule=rule, vehicle=vehicle, at=customer.created_at,
+                                 outcome="notified", notification=notification)
+        NotificationPreference.objects.create(customer=customer)
     return world
 
 
@@ -111,6 +157,15 @@ def test_a_dealer_never_sees_another_dealers_customers(world, model):
     row_of_c = next(r for r in everything if _customer_of(r).pk == world.customers["c"].pk)
     with pytest.raises(NotFound):
         model.objects.get_visible(world.actors["dealer_principal"], pk=row_of_c.pk)
+
+
+@pytest.mark.parametrize("model", PERSON_AND_BRAND, ids=lambda m: m._meta.label)
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_a_persons_requests_are_read_by_head_office_and_the_person_only(world, model, role):
+    visible = list(model.objects.visible_to(world.actors[role]))
+    seen = {key for key, customer in world.customers.items()
+            if any(_customer_of(row).pk == customer.pk for row in visible)}
+    assert seen == {"head_office": {"a", "b", "c"}, "owner": {"a"}}.get(role, set())
 
 
 def test_a_role_without_a_scope_value_sees_nothing(world):

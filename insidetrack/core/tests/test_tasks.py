@@ -110,4 +110,7 @@ def test_a_real_worker_on_redis_runs_the_beat_task(tmp_path):
                                      "'insidetrack.verbatims.tasks.verbatims_sweep': 0, "
                                      "'insidetrack.analytics.tasks.rollups_sweep': 0, "
                                      "'insidetrack.analytics.tasks.scorecards_sweep': 0, "
-                                     "'insidetrack.integrity.tasks.integrity_sweep': 0}")
+                                     "'insidetrack.analytics.tasks.reports_sweep': 0, "
+                                     "'insidetrack.integrity.tasks.integrity_sweep': 0, "
+                                     "'insidetrack.connected.tasks.connected_evaluation_sweep': 0, "
+                                     "'insidetrack.connected.tasks.connected_email_sweep': 0}")

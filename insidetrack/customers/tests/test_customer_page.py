@@ -137,6 +137,15 @@ def test_the_handover_page_by_role(world, role):
         assert "Prepare refreshments" in page.content.decode()
 
 
+def test_the_handover_page_names_the_powertrain_in_words_and_keeps_an_unknown_one(world):
+    _customer, ownership, _plan, _checkin = _setup_a(world)
+    client = client_for(world, "dealer_staff")
+    for stored, shown in (("plug_in_hybrid", "Plug-in hybrid"), ("hydrogen", "hydrogen")):
+        type(ownership.vehicle).objects.filter(pk=ownership.vehicle_id).update(powertrain=stored)
+        page = client.get(reverse("customers:handover", args=[ownership.pk])).content.decode()
+        assert f"· {shown}</dd>" in page
+
+
 def test_managers_see_but_do_not_change_the_handover(world):
     _customer, _ownership, plan, _checkin = _setup_a(world)
     item = plan.items.first()
@@ -180,4 +189,38 @@ def test_the_customer_page_reads_a_fixed_number_of_queries(world):
     with CaptureQueriesContext(connection) as four_cars:
         page = client.get(url)
     assert page.content.decode().count('class="car"') == 4
-    assert len(four_cars) == len(one_car) == 17
+    assert len(four_cars) == len(one_car) == 20
+
+
+def test_events_appear_in_the_timeline_and_as_the_next_best_action(world):
+    """An invitation and a visit are in the timeline; an upcoming event with seats is suggested to a customer who
+    accepts marketing, and not to one who does not."""
+    from insidetrack.journeys.models import EventInvitation, ExperienceEvent
+
+    customer, *_ = _setup_a(world)
+    now = timezone.now()
+    past = ExperienceEvent.objects.create(brand=world.brand, dealer=world.dealer_a, title="Spring track day",
+                                          starts_at=now - dt.timedelta(days=20), ends_at=now - dt.timedelta(days=19),
+                                          place="Circuit Nord", capacity=10, created_at=now - dt.timedelta(days=60))
+    EventInvitation.objects.create(event=past, customer=customer, invited_at=now - dt.timedelta(days=40),
+                                   status="accepted", attended=True)
+    coming = ExperienceEvent.objects.create(brand=world.brand, dealer=world.dealer_a, title="Summer drive-out",
+                                            starts_at=now + dt.timedelta(days=25), ends_at=now + dt.timedelta(days=26),
+                                            place="Lake", capacity=2, created_at=now)
+    EventInvitation.objects.create(event=coming, customer=world.customers["b"], invited_at=now, status="accepted")
+    client = client_for(world, "dealer_staff")
+    url = reverse("customers:detail", args=[customer.pk])
+
+    customer.consent_marketing = False
+    customer.save()
+    html = client.get(url).content.decode()
+    timeline = html[html.index('id="timeline"'):html.index('id="referrals"')]
+    assert "Invited to Spring track day" in timeline and "Came to Spring track day" in timeline
+    assert "Summer drive-out" not in html
+
+    customer.consent_marketing = True
+    customer.save()
+    html = client.get(url).content.decode()
+    actions = html[html.index('id="next"'):html.index('id="timeline"')]
+    assert 'data-code="event_invite"' in actions and "Summer drive-out · 1 seat left" in actions
+    assert reverse("journeys:event", args=[coming.pk]) in actions

@@ -159,3 +159,29 @@ def test_another_app_can_add_a_rule():
     assert [a.code for a in next_best_actions(facts, now=NOW, rules=rules)] == [
         "checkin_due", "invite", "ask_handover_preference"]
     assert "invite" not in [a.code for a in next_best_actions(facts, now=NOW)]
+
+
+def test_an_unanswered_invitation_is_a_call_in_the_last_fortnight_and_one_event_is_suggested():
+    from insidetrack.customers.policies import EventFact
+
+    facts = _facts(
+        unanswered_event_invitations=(
+            EventFact(pk=1, title="Track day", starts_at=NOW + dt.timedelta(days=10)),
+            EventFact(pk=2, title="Drive-out", starts_at=NOW + dt.timedelta(days=20))),
+        events_to_invite_to=(
+            EventFact(pk=4, title="Summer drive", starts_at=NOW + dt.timedelta(days=40), free_seats=3),
+            EventFact(pk=3, title="Experience day", starts_at=NOW + dt.timedelta(days=30), free_seats=1)))
+    actions = next_best_actions(facts, now=NOW)
+    assert [(a.code, a.target, a.detail) for a in actions] == [
+        ("event_unanswered", ("event", 1), "Track day: the invitation is unanswered."),
+        ("event_invite", ("event", 3), "Experience day · 1 seat left")]
+
+
+def test_a_full_or_distant_event_is_not_suggested():
+    from insidetrack.customers.policies import EventFact
+
+    facts = _facts(events_to_invite_to=(EventFact(pk=3, title="Full", starts_at=NOW + dt.timedelta(days=5)),))
+    assert next_best_actions(facts, now=NOW) == []
+    facts = _facts(events_to_invite_to=(
+        EventFact(pk=3, title="Far", starts_at=NOW + dt.timedelta(days=61), free_seats=9),))
+    assert next_best_actions(facts, now=NOW) == []

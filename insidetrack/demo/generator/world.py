@@ -837,7 +837,7 @@ def _phase(report: GenerationReport, name: str) -> Iterator[None]:
 
 
 def generate(*, seed: int = 7, scale: float = 1.0, end: dt.date | None = None,
-             progress: bool = False) -> GenerationReport:
+             progress: bool = False, owner_world: bool = True) -> GenerationReport:
     """Write a deterministic demo world into the current database and report what was written.
 
     ``scale`` multiplies customers (55,000 at 1.0), and with them events, invitations and responses (~100,000);
@@ -920,6 +920,8 @@ def generate(*, seed: int = 7, scale: float = 1.0, end: dt.date | None = None,
     from .events import events_generate
 
     report.counts.update(events_generate(seed=seed, end=end))
+    if owner_world:
+        report.counts.update(owner_world_generate(seed=seed, end=end))
     order = ("setup", "network", "generating rows", "writing rows", "indexes", "finishing", "rollups", "benchmarks")
     report.phases = {name: report.phases[name] for name in order if name in report.phases}
     for dealer, plan in schemes:
@@ -1024,3 +1026,23 @@ def _progress_bar(enabled: bool, total: int) -> Iterator[Callable[[int], None] |
         task = bar.add_task("customers", total=total)
         yield lambda n: bar.advance(task, n)
 
+
+
+def owner_world_generate(*, seed: int = 7, end: dt.date | None = None) -> dict[str, int]:
+    """The owner world on top of the survey world: the connected car's readings and cases, personal-data requests
+    (two customers erased), issues owners raised, and the demo owner's portal. Each step reads the world back and
+    works through the product's services; each is idempotent.
+
+    Kept apart so the survey world's own invariants can be tested without these later changes
+    (``generate(owner_world=False)``)."""
+    from .connected import connected_generate
+    from .owner_issues import owner_issues_generate
+    from .owner_portal import owner_portal_generate
+    from .privacy import privacy_generate
+
+    counts: dict[str, int] = {}
+    counts.update(connected_generate(seed=seed, end=end))
+    counts.update(privacy_generate(seed=seed, end=end))
+    counts.update(owner_issues_generate(seed=seed, end=end))
+    counts.update(owner_portal_generate(seed=seed, end=end))
+    return counts

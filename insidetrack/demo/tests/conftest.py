@@ -31,9 +31,14 @@ class DemoWorld:
 
 
 @pytest.fixture(scope="module")
-def demo_world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[DemoWorld]:
+def demo_world(request: pytest.FixtureRequest, django_db_setup: None,
+               django_db_blocker: DjangoDbBlocker) -> Iterator[DemoWorld]:
+    """The demo world as ``insidetrack demo`` writes it; a module that checks the survey world's own invariants sets
+    ``OWNER_WORLD = False`` to leave out the owner world's later steps (owner issues, the connected car's cases,
+    personal-data erasures)."""
+    owner_world = getattr(request.module, "OWNER_WORLD", True)
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
-        report = generate(seed=DEMO_SEED, scale=DEMO_SCALE, end=DEMO_END)
+        report = generate(seed=DEMO_SEED, scale=DEMO_SCALE, end=DEMO_END, owner_world=owner_world)
         sign_ins = create_demo_users(brand_setup())
         yield DemoWorld(report=report, sign_ins=sign_ins)
         transaction.set_rollback(True)

@@ -16,6 +16,10 @@ from .conftest import DEMO_END, DemoWorld
 pytestmark = pytest.mark.django_db
 
 
+# The survey world's invariants: without the owner world's later steps (see conftest.demo_world).
+OWNER_WORLD = False
+
+
 def test_recent_handovers_have_plans_from_the_owners_preferences(demo_world: DemoWorld) -> None:
     counts = demo_world.report.counts
     plans = list(HandoverPlan.objects.select_related("ownership__customer", "ownership__vehicle")

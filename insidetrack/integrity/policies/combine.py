@@ -56,6 +56,13 @@ PATTERNS: dict[str, tuple[str, ...]] = {
                            "shared_contact", "dealer_domain_contact", "contact_edited", "templated_verbatims"),
 }
 
+#: Weights of a pattern's families in its "strongest family" reading (a weighted Bonferroni: each present family
+#: gets its weight's share of the error budget; unlisted families weigh 1). Set a priori, not fitted: customers
+#: saying they were asked or paid for a 10 is direct evidence, the score signals are indirect (an improving or
+#: polarised clientele moves them too), so the words weigh as much as the three score signals together. On the
+#: tuning networks this raised score-begging recall 0.917 -> 0.928 while false alarms fell 0.84 % -> 0.79 %.
+PATTERN_WEIGHTS: dict[str, dict[str, float]] = {"asking or paying for 10s": {"incentive_language": 3.0}}
+
 #: Signals shown with a pattern's alert without counting towards its risk. Customers who copy a text the dealer
 #: suggested (freebies for a 10 and this review) are evidence of paying for 10s; but customers asked for a 10 write
 #: their own words, and counting templates in that pattern diluted its combination (score-begging recall 0.90 ->
@@ -178,7 +185,7 @@ def _strength(risk: float) -> str:
     return "none"
 
 
-def _pattern_evidence(logp: np.ndarray, present: np.ndarray) -> np.ndarray:
+def _pattern_evidence(logp: np.ndarray, present: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
     """Combined evidence of the ``present`` families (last axis of -ln p), as -log10 p.
 
     Gaming shows either as several moderately unusual signals (Fisher's combination is the stronger reading) or as
@@ -192,7 +199,13 @@ def _pattern_evidence(logp: np.ndarray, present: np.ndarray) -> np.ndarray:
     has = k > 0
     with np.errstate(divide="ignore"):
         fisher[has] = -stats.chi2.logsf(x[has], 2 * k[has]) / np.log(10)
-    strongest = np.where(present, logp, 0.0).max(-1, initial=0.0) / np.log(10) - np.log10(np.maximum(k, 1))
+    # Weighted Bonferroni over the present families: each family's share of the error budget is its weight among
+    # those present (equal weights: the plain "strongest times k").
+    w = np.where(present, 1.0 if weights is None else weights, 0.0)
+    share = w / np.maximum(w.sum(-1, keepdims=True), 1e-300)
+    with np.errstate(divide="ignore"):
+        weighted = np.where(present & (share > 0), logp / np.log(10) + np.log10(np.maximum(share, 1e-300)), -np.inf)
+    strongest = np.maximum(weighted.max(-1, initial=-np.inf), -np.log10(np.maximum(k, 1)))
     out = np.where(has, np.maximum(np.maximum(fisher, strongest) - np.log10(2.0), 0.0), 0.0)
     capped = np.minimum(np.nan_to_num(out, posinf=RISK_CAP), RISK_CAP)
     return capped + np.where(capped >= RISK_CAP, 1e-6 * x, 0.0)
@@ -255,7 +268,8 @@ def combine(ctx: sig.Context, tables: list[sig.SignalTable]) -> tuple[np.ndarray
         member = np.array([f in PATTERNS[pattern] for f in families])
         for ei, explained in enumerate(explanation_sets):
             keep = member & ~np.array([f in explained for f in families])
-            residual[..., pi, ei] = _pattern_evidence(lp, present & keep)
+            weights = np.array([PATTERN_WEIGHTS.get(pattern, {}).get(f, 1.0) for f in families])
+            residual[..., pi, ei] = _pattern_evidence(lp, present & keep, weights)
     pattern_score = residual[..., 1:].min(-1) - np.log10(len(names))
     risk = np.minimum(pattern_score.max(-1), RISK_CAP)
     best = pattern_score.argmax(-1)

@@ -87,3 +87,27 @@ def test_reports_are_sorted_by_risk_and_serialisable(result):
     assert "fast_on_shared_device" in payload
     week = result.alerts()[0].weekly
     assert len(week) in (13, 14) and sum(w["responses"] for w in week) > 0
+
+
+def test_what_customers_say_about_being_asked_weighs_as_much_as_the_three_score_signals():
+    """Weighted Bonferroni in the "asking or paying for 10s" pattern: a strong incentive-language reading alone
+    keeps half the error budget (x2) instead of a quarter (x4); a strong score-shape reading alone gets a sixth."""
+    families = list(combine.PATTERNS["asking or paying for 10s"])
+    weights = np.array([combine.PATTERN_WEIGHTS["asking or paying for 10s"].get(f, 1.0) for f in families])
+    present = np.ones((1, 1, 4), dtype=bool)
+
+    def risk(strong: str, weighted: bool) -> float:
+        logp = np.zeros((1, 1, 4))
+        logp[0, 0, families.index(strong)] = 10 * np.log(10)  # 1 in 10^10
+        return float(combine._pattern_evidence(logp, present, weights if weighted else None)[0, 0])
+
+    two = np.log10(2)  # Fisher or the strongest, whichever is stronger: times two
+    assert risk("incentive_language", weighted=False) == pytest.approx(10 - np.log10(4) - two)
+    assert risk("incentive_language", weighted=True) == pytest.approx(10 - np.log10(2) - two)
+    assert risk("score_shape", weighted=True) == pytest.approx(10 - np.log10(6) - two)
+    # Without the words (not tested that quarter), the score signals share the budget equally, as before.
+    absent = present.copy()
+    absent[0, 0, families.index("incentive_language")] = False
+    logp = np.zeros((1, 1, 4))
+    logp[0, 0, families.index("score_shape")] = 10 * np.log(10)
+    assert float(combine._pattern_evidence(logp, absent, weights)[0, 0]) == pytest.approx(10 - np.log10(3) - two)

@@ -176,3 +176,37 @@ def test_a_read_split_between_connections_gives_the_frame_one_copy_gives(world, 
     for name in type(split).__dataclass_fields__:
         fast, one = getattr(split, name), getattr(single, name)
         assert fast.dtype == one.dtype and np.array_equal(fast, one, equal_nan=fast.dtype.kind == "f"), name
+
+
+def test_events_the_contact_policy_kept_from_the_survey_are_not_counted_as_not_invited(world):
+    """A customer surveyed last week, a fleet car, no consent: the policy's doing, not the dealer's; a bounced address
+    is the undeliverable signal's, an invitation not yet due nobody's. A missing contact, or no invitation at all,
+    still counts against the dealer."""
+    from insidetrack.integrity import history
+    from insidetrack.surveys.tests.factories import InvitationFactory, OperationalEventFactory
+
+    def dealer_c_events() -> tuple[int, int]:
+        loaded = _load(world)
+        events = loaded.history.events
+        mine = events.dealer == loaded.dealer_ids.index(world.dealer_c.pk)
+        return int(mine.sum()), int((~events.invited[mine]).sum())
+
+    events_before, not_invited_before = dealer_c_events()
+    customer = world.customers["c"]
+    for reason in ("contacted_recently", "fleet_or_staff", "no_consent", "no_rule", "bounced"):
+        InvitationFactory(event__customer=customer, status="skipped", skip_reason=reason, sent_at=None)
+    InvitationFactory(event__customer=customer, status="pending", sent_at=None)  # its time has not come
+    InvitationFactory(event__customer=customer, status="skipped", skip_reason="no_contact", sent_at=None)
+    OperationalEventFactory(customer=customer)  # no invitation at all
+    InvitationFactory(event__customer=customer)  # sent
+    events_after, not_invited_after = dealer_c_events()
+    assert (events_after - events_before, not_invited_after - not_invited_before) == (3, 2)
+    # The portable read means the same.
+    loaded = _load(world)
+    now = clock.now()
+    portable = history._events_portable(world.brand.pk, now - dt.timedelta(days=800), now + dt.timedelta(days=1),
+                                        {pk: i for i, pk in enumerate(loaded.dealer_ids)},
+                                        {pk: i for i, pk in enumerate(loaded.touchpoint_ids)})
+    events = loaded.history.events
+    assert sorted(zip(portable.dealer.tolist(), portable.invited.tolist(), strict=True)) == sorted(
+        zip(events.dealer.tolist(), events.invited.tolist(), strict=True))

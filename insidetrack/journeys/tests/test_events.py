@@ -24,7 +24,7 @@ from insidetrack.surveys.services import events_record
 NOW = timezone.now().replace(microsecond=0)
 # Session, user and membership, then the page's own reads: upcoming events, the past ones' count and page (list);
 # the event with its counts and the guest list (detail). The number must not grow with the events or guests.
-QUERIES_LIST = 6
+QUERIES_LIST = 8  # + the regions and dealers to filter by
 QUERIES_DETAIL = 5
 
 
@@ -270,6 +270,28 @@ def test_the_event_pages_show_counts_and_the_guest_list(world, mailoutbox):
     assert client_for(world, "owner").get("/journey/events/").status_code == 403
 
 
+def test_the_list_narrows_by_region_and_dealer_and_shows_dates_as_day_month_year(world):
+    a = _event(world, days=10)
+    _event(world, days=12, dealer=world.dealer_b)
+    _event(world, days=14, dealer=world.dealer_c)
+    client = client_for(world, "head_office")
+
+    def dealers(query: str) -> list[str]:
+        return [row[2] for row in tables_of(client.get("/journey/events/" + query).content.decode())
+                ["upcoming-events"][1:]]
+
+    assert dealers("") == ["Dealer A", "Dealer B", "Dealer C"]
+    assert dealers(f"?region={world.region1.code}") == ["Dealer A", "Dealer B"]
+    assert dealers(f"?region={world.region1.code}&dealer={world.dealer_b.code}") == ["Dealer B"]
+    # A dealer outside the chosen region is not a choice, so it does not narrow the list.
+    assert dealers(f"?region={world.region1.code}&dealer={world.dealer_c.code}") == ["Dealer A", "Dealer B"]
+    local = timezone.localtime(a.starts_at, ZoneInfo(world.dealer_a.time_zone))
+    first = tables_of(client.get("/journey/events/").content.decode())["upcoming-events"][1][0]
+    assert first == local.strftime("%a ") + str(local.day) + local.strftime(" %b %Y")
+    # A dealer has nothing to choose: no filter form.
+    assert 'name="dealer"' not in client_for(world, "dealer_principal").get("/journey/events/").content.decode()
+
+
 def test_the_create_form_plans_an_event_in_the_dealers_time_and_reports_bad_input(world):
     client = client_for(world, "dealer_principal")
     start = (NOW + dt.timedelta(days=14)).strftime("%Y-%m-%dT10:00")
@@ -405,3 +427,54 @@ def test_a_cancelled_event_closes_its_links_and_takes_no_more_depositors(world, 
     assert again.status_code == 409 and "Only a planned event" in again.content.decode()
     refused = client_for(world, "other_dealer").post(f"/journey/events/{event.pk}/", {"action": "cancel"})
     assert refused.status_code == 404
+
+
+def test_cancelling_tells_every_guest_who_has_not_declined_in_their_language_once(
+        world, mailoutbox, django_capture_on_commit_callbacks):
+    event = _event(world, capacity=4)
+    links = _invited(world, mailoutbox, event, n=4)
+    ExperienceEvent.objects.filter(pk=event.pk).update(capacity=1)  # the venue shrank
+    svc.event_rsvp(token=links[0]["accept"], now=NOW)
+    svc.event_rsvp(token=links[1]["accept"], now=NOW)  # the waiting list: one seat
+    svc.event_rsvp(token=links[2]["decline"], now=NOW)
+    guests = {i.status: i.customer for i in EventInvitation.objects.filter(event=event).select_related("customer")}
+    guests["waitlisted"].language = "de"
+    guests["waitlisted"].save()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.event_cancel(actor=world.actors["dealer_principal"], event_pk=event.pk, now=NOW)
+    told = {m.to[0]: m for m in mailoutbox}
+    assert set(told) == {guests[s].email for s in ("accepted", "waitlisted", "invited")}
+    assert told[guests["accepted"].email].subject == "Cancelled: Track day"
+    assert "has been cancelled" in told[guests["accepted"].email].body
+    assert told[guests["waitlisted"].email].subject == "Abgesagt: Track day"
+    # A re-run (a retried task) tells nobody twice.
+    mailoutbox.clear()
+    pks = list(EventInvitation.objects.filter(event=event).values_list("pk", flat=True))
+    assert sum(svc.event_cancellation_send(invitation_pk=pk, now=NOW) for pk in pks) == 0
+    assert mailoutbox == []
+
+
+def test_a_larger_capacity_seats_the_waiting_list_first_come_first_served_and_tells_them_once(
+        world, mailoutbox, django_capture_on_commit_callbacks):
+    event = _event(world, capacity=4)
+    links = _invited(world, mailoutbox, event, n=4)
+    ExperienceEvent.objects.filter(pk=event.pk).update(capacity=1)  # the venue shrank after the invitations
+    svc.event_rsvp(token=links[0]["accept"], now=NOW)
+    svc.event_rsvp(token=links[1]["accept"], now=NOW + dt.timedelta(minutes=1))  # first on the waiting list
+    svc.event_rsvp(token=links[2]["accept"], now=NOW + dt.timedelta(minutes=2))  # second
+    first, second = (EventInvitation.objects.get(event=event, responded_at=NOW + dt.timedelta(minutes=m))
+                     for m in (1, 2))
+    assert (first.status, second.status) == ("waitlisted", "waitlisted")
+    mailoutbox.clear()
+    data = svc.EventInput(dealer_id=world.dealer_a.pk, kind="track_day", title="Track day",
+                          starts_at=event.starts_at, ends_at=event.ends_at, place="Circuit", capacity=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.event_update(actor=world.actors["dealer_principal"], event_pk=event.pk, data=data)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("accepted", "waitlisted")
+    assert [m.to for m in mailoutbox] == [[first.customer.email]]
+    assert mailoutbox[0].subject == "A seat is yours: Track day"
+    # A retried task tells nobody twice.
+    assert svc.event_seat_send(invitation_pk=first.pk) is False

@@ -151,6 +151,15 @@ def test_department_view_highlights_the_department_touchpoints(world, planted):
     assert (aftersales.touchpoints, aftersales.volume, aftersales.nps.counts) == (2, 2, (2, 0, 0))
 
 
+def test_staff_of_a_department_open_their_part_of_the_journey_and_can_still_see_the_whole(world, planted):
+    staff, today = world.actors["dealer_staff"], clock.now().date()  # a member of the service department
+    assert map_filters({}, actor=staff, today=today).department == "service"
+    assert map_filters({"department": ""}, actor=staff, today=today).department == ""
+    assert map_filters({}, actor=world.actors["head_office"], today=today).department == ""
+    # The export keeps the choice, including "whole journey".
+    assert map_filters({"department": ""}, actor=staff, today=today).as_query()["department"] == ""
+
+
 def test_bad_filters_name_the_parameter(world, planted):
     actor, today = world.actors["head_office"], clock.now().date()
     for query, field in (({"department": "marketing"}, "department"), ({"region": "nowhere"}, "region"),
