@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -30,6 +29,7 @@ from insidetrack.core import clock
 from insidetrack.core.actor import Actor
 from insidetrack.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from insidetrack.core.roles import STAFF_ROLES, Role
+from insidetrack.core.tasks import enqueue_on_commit
 from insidetrack.network.models import Dealer
 
 from .models import ApiToken, Membership, SignInEvent, SignInEventKind, SignInLink, User, hash_token
@@ -158,22 +158,16 @@ def sign_in_link_url(raw_token: str) -> str:
     return base + reverse("accounts:owner-link-sign-in", kwargs={"token": raw_token})
 
 
-@dataclass(frozen=True, slots=True)
-class LinkRequest:
-    """What a request did; the page shows the same answer either way, tests and logs read the rest."""
+def sign_in_link_request(*, email: str, client_ip: str, now: datetime | None = None) -> str:
+    """Accept a request for a one-time sign-in link and hand it to the background; the normalised address.
 
-    email: str
-    sent: bool
-    link: SignInLink | None = None
-
-
-def sign_in_link_request(*, email: str, client_ip: str, now: datetime | None = None) -> LinkRequest:
-    """E-mail a one-time sign-in link if an owner record carries ``email``; say nothing about whether one does.
-
-    Raises ValidationFailed for something that is not an e-mail address and TooManyRequests over the limits. An
-    unknown address, an erased customer's or a staff account's gets no e-mail and no stored row, and the caller shows
-    the same neutral answer.
+    Raises ValidationFailed for something that is not an e-mail address and TooManyRequests over the limits. Whether
+    an owner record carries the address is looked up by ``sign_in_link_deliver`` in a task after commit: the answer,
+    and with a Celery worker the time it takes, are then the same for a known address and an unknown one (done here,
+    the lookup, the stored link and the e-mail made a known address measurably slower to answer).
     """
+    from . import tasks
+
     now = now or clock.now()
     email = _normalise_email(email)
     try:
@@ -181,9 +175,21 @@ def sign_in_link_request(*, email: str, client_ip: str, now: datetime | None = N
     except ValidationError as exc:
         raise ValidationFailed("Please enter a valid e-mail address.", field="email") from exc
     _check_rate_limits(email=email, client_ip=client_ip, now=now)
+    enqueue_on_commit(tasks.deliver_sign_in_link, email=email, requested_at=now.isoformat())
+    return email
+
+
+def sign_in_link_deliver(*, email: str, now: datetime | None = None) -> SignInLink | None:
+    """E-mail a one-time link if an owner record carries ``email``; the link, or None when nothing was sent.
+
+    An unknown address, an erased customer's or a staff account's gets no e-mail and no stored row. The rate limits
+    were counted when the request was accepted.
+    """
+    now = now or clock.now()
+    email = _normalise_email(email)
     customers = _customers_with_email(email)
     if not customers or _has_staff_membership(email):
-        return LinkRequest(email=email, sent=False)
+        return None
     raw = "sl_" + secrets.token_urlsafe(32)
     language = customers[0].language if customers[0].language in LANGUAGES else "en"
     lifetime = timedelta(minutes=settings.SIGN_IN_LINK_LIFETIME_MINUTES)
@@ -195,7 +201,7 @@ def sign_in_link_request(*, email: str, client_ip: str, now: datetime | None = N
                                                      link=link) for c in customers])
         _send_link_email(email=email, raw_token=raw, language=language, first_name=customers[0].first_name,
                          brand_name=customers[0].brand.name, minutes=settings.SIGN_IN_LINK_LIFETIME_MINUTES)
-    return LinkRequest(email=email, sent=True, link=link)
+    return link
 
 
 def _send_link_email(*, email: str, raw_token: str, language: str, first_name: str, brand_name: str,

@@ -81,7 +81,7 @@ def owner_link_request(request: HttpRequest) -> HttpResponse:
         message = " ".join(str(error) for errors in form.errors.values() for error in errors)
         return _sign_in_page(request, link_form=form, link_error=message, status=422)
     try:
-        result = services.sign_in_link_request(email=form.cleaned_data["email"], client_ip=_client_ip(request))
+        email = services.sign_in_link_request(email=form.cleaned_data["email"], client_ip=_client_ip(request))
     except services.TooManyRequests:
         return _sign_in_page(request, link_form=form, status=429, link_error=gettext_now(
             "Too many sign-in links were requested. Please wait a while and try again."))
@@ -89,7 +89,7 @@ def owner_link_request(request: HttpRequest) -> HttpResponse:
         return _sign_in_page(request, link_form=form, status=422,
                              link_error=gettext_now("Please enter a valid e-mail address."))
     return render(request, "accounts/link_sent.html", {
-        "email": result.email, "minutes": settings.SIGN_IN_LINK_LIFETIME_MINUTES,
+        "email": email, "minutes": settings.SIGN_IN_LINK_LIFETIME_MINUTES,
     })
 
 

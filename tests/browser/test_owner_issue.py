@@ -61,6 +61,12 @@ def test_an_owner_signs_in_by_link_raises_an_issue_with_a_photo_and_reads_the_de
     # Raises an issue with a photo, from the menu.
     owner.get_by_role("link", name="My issues").first.tap()
     owner.wait_for_url(f"{live_server.url}/my/issues/")
+    # On a phone the menu is one sideways-scrolling row with the current page scrolled into view, so the page
+    # itself starts near the top (wrapped, the owner's nine entries took four rows).
+    menu = owner.get_by_role("navigation", name="Main")
+    assert menu.bounding_box()["height"] < 60
+    expect(menu.get_by_role("link", name="My issues")).to_be_in_viewport()
+    assert owner.get_by_role("heading", name="My issues", level=1).bounding_box()["y"] < 200
     owner.get_by_role("link", name="Report an issue").tap()
     owner.get_by_label("What happened?").fill("Deep scratch on the driver's door after a car park.\n"
                                               "It is about 20 cm long.")

@@ -94,7 +94,12 @@ def test_a_real_worker_on_redis_runs_the_beat_task(tmp_path):
         client = subprocess.run(
             [sys.executable, "-c", "import django; django.setup(); "
              "from insidetrack.core.tasks import run_periodic_sweeps; "
-             f"print(run_periodic_sweeps.apply_async(queue={queue!r}).get(timeout=45))"],
+             "from insidetrack.accounts.tasks import deliver_sign_in_link; "
+             f"print(run_periodic_sweeps.apply_async(queue={queue!r}).get(timeout=45)); "
+             # An owner's sign-in link is looked up and sent by the worker (so the page answers in the same time for
+             # any address); its database knows no owner, so nothing is sent.
+             "print(deliver_sign_in_link.apply_async(kwargs={'email': 'nobody@example.org', "
+             f"'requested_at': '2026-11-24T09:00:00+00:00'}}, queue={queue!r}).get(timeout=45))"],
             env={**env, "DJANGO_SETTINGS_MODULE": "insidetrack.settings"}, capture_output=True, text=True, timeout=90,
         )
     finally:
@@ -102,7 +107,9 @@ def test_a_real_worker_on_redis_runs_the_beat_task(tmp_path):
         worker.wait(timeout=20)
     # The worker ran every registered sweep against its (empty) database and reported what each one changed.
     assert client.returncode == 0, client.stderr
-    assert client.stdout.strip() == ("{'insidetrack.customers.tasks.checkins_sweep': 0, "
+    sweeps, sign_in_link_sent = client.stdout.strip().splitlines()
+    assert sign_in_link_sent == "False"
+    assert sweeps == ("{'insidetrack.customers.tasks.checkins_sweep': 0, "
                                      "'insidetrack.journeys.services_events.event_invitations_for_depositors': 0, "
                                      "'insidetrack.journeys.services_events.event_surveys_request_due': 0, "
                                      "'insidetrack.surveys.services.invitations_send_due': 0, "

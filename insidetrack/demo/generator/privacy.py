@@ -26,7 +26,7 @@ from insidetrack.privacy.services import privacy_request_create, privacy_request
 
 from .users import demo_dealer
 
-CANDIDATES = 400
+CANDIDATES = 400  # the fallback's pool when few cases qualify
 REFUSAL = "The customer has an open legal claim about a repair; the records are kept until it is settled."
 
 #: (kind, days before the end the request came in, what head office did: "process", "refuse" or "" for open)
@@ -52,7 +52,8 @@ def privacy_generate(*, seed: int = 7, end: dt.date | None = None) -> dict[str, 
     end_at = timezone.make_aware(dt.datetime.combine(end_day, dt.time(10)))
     rng = random.Random(f"insidetrack-demo-privacy:{seed}")
     excluded_dealer = demo_dealer(brand)
-    # Customers whose answers had a comment that opened a case: their erasure changes rows in most sections.
+    # Customers whose answers had a comment that opened a case: their erasure changes rows in most sections. All of
+    # them, not the first few hundred by key, which all belonged to the first dealers generated.
     candidates = list(
         Case.objects.filter(brand=brand, customer__isnull=False, customer__erased_at__isnull=True,
                             customer__deal_type=DealType.RETAIL)
@@ -60,7 +61,7 @@ def privacy_generate(*, seed: int = 7, end: dt.date | None = None) -> dict[str, 
                  # The planted gaming and the planted problem stay whole: the integrity queue and the emerging
                  # theme are what the demo shows them for.
                  | Q(dealer__planted_schemes__isnull=False) | Q(customer__responses__planted_problem__isnull=False))
-        .order_by("customer_id").values_list("customer_id", flat=True).distinct()[:CANDIDATES])
+        .order_by("customer_id").values_list("customer_id", flat=True).distinct())
     if len(candidates) < len(PLAN):
         candidates = list(Customer.objects.filter(brand=brand, erased_at__isnull=True)
                           .exclude(dealer=excluded_dealer).order_by("pk").values_list("pk", flat=True)[:CANDIDATES])
