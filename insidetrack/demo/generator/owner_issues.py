@@ -96,6 +96,23 @@ def _dealer_actor(customer: Customer, *, manager: bool) -> Actor:
                  region_id=customer.dealer.region_id, dealer_id=customer.dealer_id)
 
 
+#: Service advisors who sign the generated replies: the world is generated before the demo's sign-ins exist, so the
+#: replies have no account behind them. The demo dealer's is its service sign-in (Sam Okafor, created afterwards).
+ADVISORS = ("Hannah Brooks", "Lukas Brandt", "Camille Roux", "Oliver Grant", "Julia Hoffmann", "Thomas Girard")
+DEMO_DEALER_ADVISOR = "Sam Okafor"
+
+
+def _sign_replies(cases: list[Case], rng: random.Random) -> None:
+    """Owners read who answered them ("Hannah Brooks · Aurelia Leeds"); a reply with no account behind it gets the
+    dealer's advisor's name."""
+    demo = demo_dealer(cases[0].brand) if cases else None
+    by_dealer: dict[int, str] = {}
+    for case in cases:
+        name = by_dealer.setdefault(case.dealer_id, DEMO_DEALER_ADVISOR if demo and case.dealer_id == demo.pk
+                                    else rng.choice(ADVISORS))
+        CaseMessage.objects.filter(case=case, from_owner=False, author_name="").update(author_name=name)
+
+
 def _resolve(case: Case, customer: Customer, *, at: dt.datetime, text: str) -> None:
     principal = _dealer_actor(customer, manager=True)
     case.refresh_from_db()
@@ -202,6 +219,7 @@ def owner_issues_generate(*, seed: int = 7, end: dt.date | None = None) -> dict[
             services_owner.issue_confirm(actor=owner, case_pk=case.pk, put_right=False, words=texts[0][1],
                                          now=now - dt.timedelta(hours=10))
             made.append(case)
+    _sign_replies(made, rng)
     return {"owner_issues": len(made),
             "owner_issue_messages": CaseMessage.objects.filter(case__in=made).count(),
             "owner_issue_photos": CasePhoto.objects.filter(case__in=made).count()}
