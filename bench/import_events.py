@@ -26,27 +26,16 @@ import csv
 import datetime as dt
 import os
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from _postgres import django_on_fresh_database
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/insidetrack_importbench"
 KINDS = ("test_drive", "deposit_taken", "handover", "service_completed", "enquiry", "ownership_anniversary")
 HEADER = ["dealer_code", "event", "occurred_at", "customer_id", "customer_email", "vin", "touchpoint",
           "idempotency_key", "external_reference"]
-
-
-def _recreate(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def _world(customers: int, dealers: int) -> list[tuple[int, str, str]]:
@@ -141,22 +130,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     arguments = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    if not url.startswith("postgres"):
-        sys.exit("This benchmark compares against PostgreSQL's COPY: DATABASE_URL must point to PostgreSQL.")
-    _recreate(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insidetrack.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    django_on_fresh_database(os.environ.get("DATABASE_URL") or DEFAULT_URL)
     from insidetrack.surveys.importers import events as events_module
     from insidetrack.surveys.models import Invitation
 
-    call_command("migrate", interactive=False, verbosity=0)
     started = time.perf_counter()
     people = _world(arguments.customers, arguments.dealers)
     print(f"world: {arguments.dealers} dealers, {len(people):,} customers in {time.perf_counter() - started:.1f} s")

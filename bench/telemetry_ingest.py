@@ -28,23 +28,11 @@ import datetime as dt
 import json
 import os
 import random
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from _postgres import django_on_fresh_database
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/insidetrack_telemetrybench"
-
-
-def _recreate(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def _world(vehicles: int) -> tuple[object, str, list[str]]:
@@ -157,20 +145,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=9)
     options = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    if not url.startswith("postgres"):
-        sys.exit("This benchmark measures PostgreSQL: set DATABASE_URL=postgres://...")
-    _recreate(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "insidetrack.settings")
-    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
+    django_on_fresh_database(os.environ.get("DATABASE_URL") or DEFAULT_URL,
+                             env={"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"})
     from ninja.testing import TestClient
 
     from insidetrack.api import api
