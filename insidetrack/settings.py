@@ -138,6 +138,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["insidetrack.formats"]  # day month year in English; "24. November" in German
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
