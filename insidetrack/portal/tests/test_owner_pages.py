@@ -103,6 +103,17 @@ def test_my_vehicles_shows_the_car_plan_and_calls(portal):
     assert "Model B" not in body and "BB22 BBB" not in body and other.vin not in body
 
 
+@pytest.mark.parametrize(("language", "since", "call"), [
+    ("en", "1 October 2026", "8 October 2026"), ("de", "1. Oktober 2026", "8. Oktober 2026"),
+    ("fr", "1 octobre 2026", "8 octobre 2026")])
+def test_dates_read_as_the_owners_language_writes_them(portal, language, since, call):
+    """Day month year in English (not "Oct. 1, 2026"), a full stop after the day in German."""
+    client = client_for(portal, "owner")
+    client.cookies["django_language"] = language
+    body = client.get(reverse("portal:vehicles")).content.decode()
+    assert since in body and call in body
+
+
 def test_my_dealer_shows_the_dealer_and_hours(portal):
     body = client_for(portal, "owner").get(reverse("portal:dealer")).content.decode()
     assert "Dealer A" in body and "Dealer B" not in body
