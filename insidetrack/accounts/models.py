@@ -111,6 +111,8 @@ class SignInLink(models.Model):
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
     user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="sign_in_links",
                              help_text=_("The account the link signed in, once used."))
+    request_id = models.CharField(max_length=32, unique=True, null=True, blank=True, editable=False,
+                                  help_text=_("The request that asked for it: a delivery run twice sends one link."))
 
     class Meta:
         verbose_name = _("sign-in link")

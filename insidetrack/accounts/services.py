@@ -175,18 +175,22 @@ def sign_in_link_request(*, email: str, client_ip: str, now: datetime | None = N
     except ValidationError as exc:
         raise ValidationFailed("Please enter a valid e-mail address.", field="email") from exc
     _check_rate_limits(email=email, client_ip=client_ip, now=now)
-    enqueue_on_commit(tasks.deliver_sign_in_link, email=email, requested_at=now.isoformat())
+    enqueue_on_commit(tasks.deliver_sign_in_link, email=email, requested_at=now.isoformat(),
+                      request_id=secrets.token_hex(16))
     return email
 
 
-def sign_in_link_deliver(*, email: str, now: datetime | None = None) -> SignInLink | None:
+def sign_in_link_deliver(*, email: str, request_id: str, now: datetime | None = None) -> SignInLink | None:
     """E-mail a one-time link if an owner record carries ``email``; the link, or None when nothing was sent.
 
     An unknown address, an erased customer's or a staff account's gets no e-mail and no stored row. The rate limits
-    were counted when the request was accepted.
+    were counted when the request was accepted. ``request_id`` makes a delivery that runs twice (a worker retrying a
+    task whose acknowledgement was lost) send one link: the second finds the first's row, or waits on its unique key.
     """
     now = now or clock.now()
     email = _normalise_email(email)
+    if SignInLink.objects.filter(request_id=request_id).exists():
+        return None
     customers = _customers_with_email(email)
     if not customers or _has_staff_membership(email):
         return None
@@ -194,13 +198,16 @@ def sign_in_link_deliver(*, email: str, now: datetime | None = None) -> SignInLi
     language = customers[0].language if customers[0].language in LANGUAGES else "en"
     lifetime = timedelta(minutes=settings.SIGN_IN_LINK_LIFETIME_MINUTES)
     # The send happens inside the transaction: a mail server that refuses leaves no link and no "requested" row.
-    with transaction.atomic():
-        link = SignInLink.objects.create(email=email, token_hash=hash_token(raw), language=language, created_at=now,
-                                         expires_at=now + lifetime)
-        SignInEvent.objects.bulk_create([SignInEvent(customer=c, kind=SignInEventKind.LINK_REQUESTED, at=now,
-                                                     link=link) for c in customers])
-        _send_link_email(email=email, raw_token=raw, language=language, first_name=customers[0].first_name,
-                         brand_name=customers[0].brand.name, minutes=settings.SIGN_IN_LINK_LIFETIME_MINUTES)
+    try:
+        with transaction.atomic():
+            link = SignInLink.objects.create(email=email, token_hash=hash_token(raw), language=language,
+                                             created_at=now, expires_at=now + lifetime, request_id=request_id)
+            SignInEvent.objects.bulk_create([SignInEvent(customer=c, kind=SignInEventKind.LINK_REQUESTED, at=now,
+                                                         link=link) for c in customers])
+            _send_link_email(email=email, raw_token=raw, language=language, first_name=customers[0].first_name,
+                             brand_name=customers[0].brand.name, minutes=settings.SIGN_IN_LINK_LIFETIME_MINUTES)
+    except IntegrityError:  # the same delivery, running at the same moment elsewhere, stored its link first
+        return None
     return link
 
 

@@ -14,9 +14,10 @@ from . import services
 
 
 @shared_task(name="insidetrack.accounts.tasks.deliver_sign_in_link")
-def deliver_sign_in_link(*, email: str, requested_at: str) -> bool:
+def deliver_sign_in_link(*, email: str, requested_at: str, request_id: str) -> bool:
     """Send the link if an owner record carries the address; whether one was sent (for logs, never for the page).
 
-    The link's lifetime starts when it was asked for, not when a busy worker got to it.
+    The link's lifetime starts when it was asked for, not when a busy worker got to it; run twice, it sends once.
     """
-    return services.sign_in_link_deliver(email=email, now=datetime.fromisoformat(requested_at)) is not None
+    return services.sign_in_link_deliver(email=email, request_id=request_id,
+                                         now=datetime.fromisoformat(requested_at)) is not None

@@ -119,6 +119,17 @@ def test_the_answer_does_the_same_work_for_a_known_and_an_unknown_address(client
     assert mailoutbox == [] and SignInLink.objects.count() == 0
 
 
+def test_a_delivery_that_runs_twice_sends_one_link(owner, mailoutbox):
+    """Workers deliver at least once: a task retried after its acknowledgement was lost must not e-mail twice."""
+    first = services.sign_in_link_deliver(email=owner.email, request_id="a" * 32, now=NOW)
+    again = services.sign_in_link_deliver(email=owner.email, request_id="a" * 32, now=NOW)
+    assert first is not None and again is None
+    assert len(mailoutbox) == 1 and SignInLink.objects.count() == 1
+    # Another request for the same address is another link.
+    assert services.sign_in_link_deliver(email=owner.email, request_id="b" * 32, now=NOW) is not None
+    assert len(mailoutbox) == 2
+
+
 def test_something_that_is_not_an_address_is_refused_and_kept(client, owner, mailoutbox, ask):
     response = ask("jonas.weber-at-example.de")
     assert response.status_code == 422

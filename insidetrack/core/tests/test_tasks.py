@@ -98,7 +98,7 @@ def test_a_real_worker_on_redis_runs_the_beat_task(tmp_path):
              f"print(run_periodic_sweeps.apply_async(queue={queue!r}).get(timeout=45)); "
              # An owner's sign-in link is looked up and sent by the worker (so the page answers in the same time for
              # any address); its database knows no owner, so nothing is sent.
-             "print(deliver_sign_in_link.apply_async(kwargs={'email': 'nobody@example.org', "
+             "print(deliver_sign_in_link.apply_async(kwargs={'email': 'nobody@example.org', 'request_id': 'r1', "
              f"'requested_at': '2026-11-24T09:00:00+00:00'}}, queue={queue!r}).get(timeout=45))"],
             env={**env, "DJANGO_SETTINGS_MODULE": "insidetrack.settings"}, capture_output=True, text=True, timeout=90,
         )
