@@ -7,11 +7,12 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from insidetrack.accounts.api import router as accounts_router
+from insidetrack.accounts.api_auth import ApiTokenAuth
 from insidetrack.analytics.api import router as analytics_router
 from insidetrack.analytics.api_advocacy import router as advocacy_router
 from insidetrack.cases.api import router as cases_router
 from insidetrack.connected.api import router as telemetry_router
-from insidetrack.core.api_auth import ApiTokenAuth, SessionActorAuth
+from insidetrack.core.api_auth import SessionActorAuth
 from insidetrack.core.errors import DomainError
 from insidetrack.customers.api import router as customers_router
 from insidetrack.journeys.api import router as journeys_router

@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "insidetrack.core.middleware.ActorMiddleware",
+    "insidetrack.accounts.middleware.ActorMiddleware",
 ]
 
 ROOT_URLCONF = "insidetrack.urls"

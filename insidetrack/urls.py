@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/", include("insidetrack.cases.urls")),
     path("connected/", include("insidetrack.connected.urls")),
     path("integrity/", include("insidetrack.integrity.urls")),
+    path("journey/", include("insidetrack.analytics.urls_journey_map")),  # the map is a report: analytics
     path("journey/", include("insidetrack.journeys.urls")),
     path("my/", include("insidetrack.portal.urls")),
     path("privacy/", include("insidetrack.privacy.urls")),

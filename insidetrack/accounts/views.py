@@ -19,10 +19,10 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from insidetrack.core.errors import DomainError, ValidationFailed
-from insidetrack.core.middleware import SESSION_MEMBERSHIP_KEY
 from insidetrack.core.roles import Role
 
 from . import services
+from .middleware import SESSION_MEMBERSHIP_KEY
 from .selectors import memberships_for_user
 
 

@@ -1,30 +1,15 @@
-"""API authentication: a dealer system's bearer token or a signed-in browser session, both resolved to an Actor."""
+"""API authentication shared by every app's endpoints: the browser session's actor, and who a call runs as.
+
+A dealer system's bearer token is checked by ``insidetrack.accounts.api_auth.ApiTokenAuth`` (accounts owns the tokens;
+core imports no app).
+"""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils import timezone
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import SessionAuth
 
 from insidetrack.core.actor import Actor
-
-
-class ApiTokenAuth(HttpBearer):
-    """``Authorization: Bearer it_...``: acts as the token's dealer."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
-        from insidetrack.accounts.models import ApiToken
-        from insidetrack.accounts.selectors import actor_for_api_token
-
-        found = actor_for_api_token(token)
-        if found is None:
-            return None
-        actor, api_token = found
-        # A cheap conditional update: at most one write per token per minute, whatever the request rate.
-        ApiToken.objects.filter(pk=api_token.pk).exclude(
-            last_used_at__gte=timezone.now() - timezone.timedelta(minutes=1)
-        ).update(last_used_at=timezone.now())
-        return actor
 
 
 class SessionActorAuth(SessionAuth):

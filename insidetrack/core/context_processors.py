@@ -31,7 +31,7 @@ def navigation_for(actor) -> list[tuple[str, str]]:
     if actor.role in (Role.HEAD_OFFICE, Role.REGION_MANAGER):
         items.insert(2, (_("Dashboard"), reverse("analytics:dashboard")))
         items.append((_("Closed loop"), reverse("cases:measures")))
-    items.append((_("Journey"), reverse("journeys:map")))  # every staff role: a dealer's map is its own figures
+    items.append((_("Journey"), reverse("journey_map:map")))  # every staff role: a dealer's map is its own figures
     if actor.role == Role.HEAD_OFFICE:
         items.append((_("Integrity"), reverse("integrity:queue")))
         items.append((_("Connected car"), reverse("connected:rules")))

@@ -16,7 +16,7 @@ DEALERS = ["dealer_principal", "dealer_staff", "other_dealer"]
 
 @pytest.mark.parametrize("role", [*STAFF, "owner", "anonymous"])
 @pytest.mark.parametrize("url_name", ["analytics:home", "analytics:responses", "analytics:dealers", "customers:list",
-                                      "journeys:map"])
+                                      "journey_map:map"])
 def test_staff_pages_by_role(world, role, url_name):
     response = client_for(world, role).get(reverse(url_name))
     if role == "anonymous":

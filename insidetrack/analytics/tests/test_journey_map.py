@@ -16,17 +16,17 @@ import pytest
 from django.urls import reverse
 
 from insidetrack.analytics.dashboard import DashboardFilters, nps_total
+from insidetrack.analytics.journey_map import journey_map_build, map_filters
 from insidetrack.analytics.rollups import rollups_rebuild
 from insidetrack.core import clock
 from insidetrack.core.errors import ValidationFailed
 from insidetrack.core.tests.pages import client_for
-from insidetrack.journeys.map_figures import journey_map_build, map_filters
 from insidetrack.verbatims.selectors import theme_overview
 from insidetrack.verbatims.tests.factories import PERIOD, plant_verbatims
 
-MAP = reverse("journeys:map")
-PDF = reverse("journeys:map_pdf")
-PNG = reverse("journeys:map_png")
+MAP = reverse("journey_map:map")
+PDF = reverse("journey_map:map_pdf")
+PNG = reverse("journey_map:map_png")
 GENERATED_AT = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
 STAFF = ["head_office", "region_manager", "dealer_principal", "dealer_staff", "other_dealer"]
 

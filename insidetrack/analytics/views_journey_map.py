@@ -3,7 +3,7 @@ needs) with what customers answered at each (volume, NPS ± margin or sentiment 
 quotes), narrowed by period, region, dealer and model, with one department's part highlighted; as a page, an A3 PDF
 and a PNG for a workshop wall.
 
-Thin: parse the filters, build the figures once (``map_figures.journey_map_build``), render them.
+Thin: parse the filters, build the figures once (``journey_map.journey_map_build``), render them.
 """
 
 from __future__ import annotations
@@ -14,16 +14,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from insidetrack.analytics.dashboard import DashboardFilters, filter_choices
 from insidetrack.core import clock
 from insidetrack.core.decorators import staff_role_required
 from insidetrack.core.errors import ValidationFailed
 from insidetrack.network.models import Department
 from insidetrack.network.selectors import dealers_visible_to, regions_visible_to
 
-from .exports import CONTENT_TYPES, RENDERERS, export_filename
-from .map_chart import emotion_figure
-from .map_figures import JourneyMap, default_map_filters, journey_map_build, map_filters
+from .dashboard import DashboardFilters, filter_choices
+from .journey_map import JourneyMap, default_map_filters, journey_map_build, map_filters
+from .journey_map_chart import emotion_figure
+from .journey_map_exports import CONTENT_TYPES, RENDERERS, export_filename
 
 
 def _month_choices(today, filters: DashboardFilters) -> list[str]:
@@ -59,7 +59,7 @@ def journey_map(request: HttpRequest) -> HttpResponse:
     journey = journey_map_build(actor=actor, filters=filters)
     query = filters.as_query()
     suffix = f"?{urlencode(query)}" if query else ""
-    return render(request, "journeys/map.html", {
+    return render(request, "analytics/journey_map.html", {
         "journey": journey,
         "filters": filters.period,
         "department": filters.department,
@@ -69,8 +69,8 @@ def journey_map(request: HttpRequest) -> HttpResponse:
         "error": error,
         "scope_name": _scope_name(actor),
         "chart_json": emotion_figure(journey),
-        "pdf_url": reverse("journeys:map_pdf") + suffix,
-        "png_url": reverse("journeys:map_png") + suffix,
+        "pdf_url": reverse("journey_map:map_pdf") + suffix,
+        "png_url": reverse("journey_map:map_png") + suffix,
         "period_query": urlencode(filters.period.as_query()),
     }, status=status)
 

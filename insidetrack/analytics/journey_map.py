@@ -23,18 +23,18 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Length, RowNumber
 from django.utils.translation import gettext as _
 
-from insidetrack.analytics.advocacy import Rate, wilson
-from insidetrack.analytics.dashboard import DashboardFilters, FilterChoices, add_counts, filter_choices, nps_breakdown
-from insidetrack.analytics.policies import NpsEstimate
 from insidetrack.core.actor import Actor
 from insidetrack.core.errors import ValidationFailed
+from insidetrack.journeys.models import Stage, Theme, Touchpoint
+from insidetrack.journeys.selectors import touchpoints_for
 from insidetrack.network.models import Department
 from insidetrack.network.selectors import scores_visible_to
 from insidetrack.verbatims.models import VerbatimTheme
 from insidetrack.verbatims.selectors import SentimentSplit, verbatim_filter
 
-from .models import Stage, Theme, Touchpoint
-from .selectors import touchpoints_for
+from .advocacy import Rate, wilson
+from .dashboard import DashboardFilters, FilterChoices, add_counts, filter_choices, nps_breakdown
+from .policies import NpsEstimate
 
 TOP_THEMES = 3
 # One quote for each of the two most mentioned themes: a wall map has room for a line or two, not a feed.

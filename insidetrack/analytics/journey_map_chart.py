@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from insidetrack.core.charts import figure_json
 
-from .map_figures import JourneyMap
+from .journey_map import JourneyMap
 
 _INK, _SENTIMENT, _MUTED, _HIGHLIGHT = "#1f3a5f", "#1e7a46", "#a9b1c0", "#b8860b"
 _STAGE_SHADES = ("rgba(31,58,95,0.05)", "rgba(31,58,95,0.0)")

@@ -26,7 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .map_figures import JourneyMap, Totals, TouchpointFigures
+from .journey_map import JourneyMap, Totals, TouchpointFigures
 
 CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png"}
 A3_LANDSCAPE = (1190.55, 841.89)  # points

@@ -1,4 +1,5 @@
-"""Attach the Actor to each request so views never work it out themselves."""
+"""Attach the Actor to each request so views never work it out themselves (from the user's memberships, which
+accounts owns)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
+
+from .selectors import actor_for_user
 
 SESSION_MEMBERSHIP_KEY = "insidetrack_membership_pk"
 
@@ -18,8 +21,6 @@ class ActorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         def build():
-            from insidetrack.accounts.selectors import actor_for_user
-
             return actor_for_user(getattr(request, "user", None), request.session.get(SESSION_MEMBERSHIP_KEY))
 
         request.actor = SimpleLazyObject(build)
