@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from insidetrack.analytics.response_rates import SKIP_REASON_LABELS
 from insidetrack.core.decorators import owner_required
 from insidetrack.core.errors import DomainError
 from insidetrack.customers import selectors as customer_selectors
@@ -82,15 +83,39 @@ LABELS: dict[str, Any] = {
     "network_hash": gettext_lazy("Network (coded)"), "device_hash": gettext_lazy("Device (coded)"),
 }
 
-def _choice_labels() -> dict[str, dict[str, Any]]:
-    """Codes the profile exports whose meaning has a label (the JSON keeps the stable code)."""
+#: Export keys whose codes are a model field's under another name (an event's "what" is its kind, ...).
+CODE_FIELDS = {"what": "kind", "answer": "status", "reason_not_sent": "skip_reason", "delivery": "delivery_status",
+               "preferred_language": "language"}
+
+
+def choice_labels(*, brand_id: int | None) -> dict[str, dict[str, Any]]:
+    """What each code the export carries means, by key: every insidetrack model field with choices, by field name
+    (the first model to use a code names it), the brand's touchpoints and themes by code, and who wrote a message.
+
+    The JSON keeps the stable codes (a program reads them); the readable page shows these labels instead, so an
+    owner reads "Sign-in link requested", not ``link_requested``. Built once per page: names come from the database.
+    """
+    from django.apps import apps
     from django.conf import settings
 
-    from insidetrack.customers.models import DealType, HandoverPreference, Household
+    from insidetrack.journeys.models import Theme, Touchpoint
 
-    return {"deal_type": dict(DealType.choices), "household": dict(Household.choices),
-            "handover_preference": dict(HandoverPreference.choices), "language": dict(settings.LANGUAGES),
-            "preferred_language": dict(settings.LANGUAGES)}
+    labels: dict[str, dict[str, Any]] = {"language": dict(settings.LANGUAGES),
+                                         "from": {"you": _("You"), "dealer": _("Your dealer")}}
+    for model in apps.get_models():
+        if not model.__module__.startswith("insidetrack."):
+            continue
+        for model_field in model._meta.get_fields():
+            for code, label in getattr(model_field, "choices", None) or ():
+                if isinstance(code, str):
+                    labels.setdefault(model_field.name, {}).setdefault(code, label)
+    for key, field_name in CODE_FIELDS.items():
+        labels[key] = {**labels.get(field_name, {}), **labels.get(key, {})}
+    labels["reason_not_sent"].update(SKIP_REASON_LABELS)  # stored as plain codes, named where rates are reported
+    if brand_id is not None:
+        labels["touchpoint"] = {t.code: t.display_name() for t in Touchpoint.objects.filter(journey__brand_id=brand_id)}
+        labels["themes"] = {t.code: t.display_name() for t in Theme.objects.filter(brand_id=brand_id)}
+    return labels
 
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}.*)?$")
@@ -128,17 +153,21 @@ def _text(value: Any) -> tuple[str, bool]:
     return str(value), False
 
 
-def readable(value: Any, label: str = "") -> Node:
-    """Turn a section's JSON into nested nodes the template walks (one level of markup per level of data)."""
+def readable(value: Any, label: str = "", *, labels: dict[str, dict[str, Any]] | None = None,
+             key: str = "") -> Node:
+    """Turn a section's JSON into nested nodes the template walks (one level of markup per level of data); a code
+    under a key ``labels`` knows is shown by its label."""
+    labels = labels or {}
     if isinstance(value, dict) and value:
-        labels = _choice_labels()
-        return Node(label=label, fields=[
-            readable(labels[key].get(item, item) if key in labels and isinstance(item, str) and item else item,
-                     _label(key)) for key, item in value.items()])
+        return Node(label=label, fields=[readable(item, _label(name), labels=labels, key=name)
+                                         for name, item in value.items()])
     if isinstance(value, list) and value and not all(isinstance(item, str | int | float) for item in value):
-        return Node(label=label, items=[readable(item) for item in value])
+        return Node(label=label, items=[readable(item, labels=labels, key=key) for item in value])
+    meaning = labels.get(key, {})
     if isinstance(value, list) and value:
-        return Node(label=label, text=", ".join(str(item) for item in value))
+        return Node(label=label, text=", ".join(str(meaning.get(item, item)) for item in value))
+    if isinstance(value, str) and value in meaning:
+        return Node(label=label, text=str(meaning[value]))
     text, empty = _text(value)
     return Node(label=label, text=text, is_empty=empty)
 
@@ -155,10 +184,11 @@ def data_page(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     customer = customer_selectors.customer_get(actor=actor, pk=actor.customer_id)
     document = privacy_services.personal_data_export(customer_pk=customer.pk)
+    labels = choice_labels(brand_id=customer.brand_id)
     return render(request, "portal/data.html", {
         "customer": customer,
-        "sections": [{"key": s["key"], "title": s["title"], "purpose": s["purpose"], "node": readable(s["data"])}
-                     for s in document["sections"]],
+        "sections": [{"key": s["key"], "title": s["title"], "purpose": s["purpose"],
+                      "node": readable(s["data"], labels=labels)} for s in document["sections"]],
         "open_erasure": _open_erasure(actor),
     })
 

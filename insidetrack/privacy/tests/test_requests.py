@@ -168,6 +168,26 @@ def test_my_data_page_is_the_owners_own(world, role) -> None:
         assert response.status_code in (302, 403)
 
 
+def test_my_data_page_names_codes_in_words_and_the_download_keeps_them(world) -> None:
+    """The readable page says "Sign-in link requested" and "Surveyed recently (contact limit)"; the JSON keeps the
+    stable codes a program reads."""
+    import re
+
+    from insidetrack.accounts.models import SignInEvent
+    from insidetrack.surveys.tests.factories import InvitationFactory
+
+    customer = world.customers["a"]
+    SignInEvent.objects.create(customer=customer, kind="link_requested", at=NOW)
+    InvitationFactory(event__customer=customer, skip_reason="contacted_recently")
+    client = client_for(world, "owner")
+
+    body = client.get("/my/data/").content.decode()
+    assert "Sign-in link requested" in body and "Surveyed recently (contact limit)" in body
+    assert not re.findall(r">\s*[a-z]+_[a-z_]+\s*<", body)
+    download = client.get("/my/data/download/").content.decode()
+    assert '"link_requested"' in download and '"contacted_recently"' in download
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_download_is_the_owners_own_and_recorded(world, role) -> None:
     response = client_for(world, role).get("/my/data/download/")
