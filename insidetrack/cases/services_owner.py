@@ -37,7 +37,7 @@ from insidetrack.surveys.history import invitation_history_write
 from insidetrack.surveys.models import Invitation, InvitationEventKind, InvitationStatus, Purpose, Response, Source
 from insidetrack.surveys.signals import response_completed
 
-from . import services
+from . import policies, services
 from .models import Case, CaseEvent, CaseEventKind, CaseMessage, CasePhoto, CaseSource, IssueUrgency
 from .policies import AWAITING_CONTACT, CaseStatus
 
@@ -341,7 +341,8 @@ def issue_confirm(*, actor: Actor, case_pk: int, put_right: bool, score: object 
     """The owner answers "Is it put right?" on a resolved issue.
 
     Yes: the answer is the case's follow-up survey (a follow-up response with its 0-10 "how well did we put it
-    right" and words, counted in the follow-up figures like an e-mailed one) and the case is verified. The pending
+    right" and words, counted in the follow-up figures like an e-mailed one) and the case is verified, or reopened
+    for a 0-6 as an e-mailed follow-up would be (``policies.follow_up_outcome``). The pending
     invitation is marked answered, so the sweep never sends it; one already sent stops accepting answers.
 
     Not yet: the case reopens with the owner's words as the reason (fresh deadlines, back to the dealer), the words
@@ -380,11 +381,16 @@ def issue_confirm(*, actor: Actor, case_pk: int, put_right: bool, score: object 
         invited_at=invitation.sent_at if invitation else None, submitted_at=now, answers={PUT_RIGHT: True},
     )
     case.follow_up_score, case.follow_up_answered_at = value, now
+    # The same rule as an e-mailed follow-up: "yes" with a 0-6 for how it was handled reopens it (the fault may be
+    # fixed, the customer is not won back), so the dealer calls again instead of the case counting as recovered.
+    outcome = policies.follow_up_outcome(score=value, put_right=True)
     services._event(case, actor=Actor.system(), kind=CaseEventKind.FOLLOW_UP_ANSWERED, at=now,
-                    data={"put_right": True, "outcome": S.VERIFIED, "by": "owner", "response": response.pk})
+                    data={"put_right": True, "outcome": outcome, "by": "owner", "response": response.pk})
     changed = ["follow_up_score", "follow_up_answered_at"]
     # The owner's own word verifies it (the manager-only hand verification is for a phone call's word).
-    changed += services._move(case, target=S.VERIFIED, actor=Actor.system(), now=now, name=name,
+    reason = "" if outcome == S.VERIFIED else str(_(
+        "The owner says it is put right but gave %(score)s out of 10 for how it was handled.") % {"score": value})
+    changed += services._move(case, target=outcome, actor=Actor.system(), now=now, name=name, reason=reason,
                               data={"by": "owner"})
     case.save(update_fields=[*set(changed), "updated_at"])
     # Like an answer on the survey page: the analysis and the figures hear of it after commit.

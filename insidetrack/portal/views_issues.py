@@ -110,21 +110,25 @@ def issue_message(request: HttpRequest, case_pk: int) -> HttpResponse:
 @owner_required
 @require_POST
 def issue_confirm(request: HttpRequest, case_pk: int) -> HttpResponse:
-    """ "Is it put right?": yes (with how well, 0-10, and words) verifies it; "not yet" reopens it."""
+    """ "Is it put right?": yes (with how well, 0-10, and words) verifies it, or reopens it for a 0-6; "not yet"
+    reopens it."""
     answer = request.POST.get("put_right", "")
     words = request.POST.get("words", "")
     if answer not in ("yes", "no"):
         return _detail(request, case_pk, error=_("Please answer yes or not yet."), error_for="confirm", status=422,
                        values={"words": words})
     try:
-        services_owner.issue_confirm(actor=request.actor, case_pk=case_pk, put_right=answer == "yes",
-                                     score=request.POST.get("score", ""), words=words)
+        case = services_owner.issue_confirm(actor=request.actor, case_pk=case_pk, put_right=answer == "yes",
+                                            score=request.POST.get("score", ""), words=words)
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
     except DomainError as exc:
         return _detail(request, case_pk, error=str(exc.message), error_for="confirm", status=exc.status,
                        values={"words": words, "answer": answer, "score": request.POST.get("score", "")})
-    if answer == "yes":
+    if answer == "yes" and case.status == "reopened":
+        messages.success(request, _("Thank you for telling us. We are sorry it was not handled better: your dealer "
+                                    "will call you about it."))
+    elif answer == "yes":
         messages.success(request, _("Thank you for telling us. We are glad it is put right."))
     else:
         messages.success(request, _("We are sorry it is not right yet. Your dealer will be in touch again."))

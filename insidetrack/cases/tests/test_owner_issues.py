@@ -298,6 +298,22 @@ def test_yes_verifies_the_case_and_answers_its_follow_up_so_it_is_never_sent(
     assert Response.objects.filter(purpose=Purpose.FOLLOW_UP).count() == 1
 
 
+def test_yes_with_a_detractors_score_reopens_it_as_an_e_mailed_follow_up_would(world, owner, vehicle, client):
+    """Put right, but handled so badly the owner gives it a 4: the case is not recovered; the dealer calls again."""
+    from insidetrack.accounts.models import User
+
+    case = resolve(world, raise_issue(owner, vehicle), NOW + dt.timedelta(hours=2))
+    client.force_login(User.objects.get(pk=owner.user_id))
+    response = client.post(f"/my/issues/{case.pk}/put-right/", {"put_right": "yes", "score": "4",
+                                                               "words": "Fixed, after three visits."}, follow=True)
+    case.refresh_from_db()
+    assert (case.status, case.follow_up_score, case.reopen_count) == ("reopened", 4, 1)
+    assert case.events.filter(kind="follow_up_answered").get().data["outcome"] == "reopened"
+    assert "gave 4 out of 10 for how it was handled" in case.events.filter(kind="status").last().detail
+    assert Response.objects.get(purpose=Purpose.FOLLOW_UP).score == 4
+    assert "your dealer will call you about it" in response.content.decode()
+
+
 def test_yes_after_the_follow_up_was_e_mailed_closes_that_link(world, owner, vehicle):
     from insidetrack.surveys.capture import AlreadyAnswered, survey_state
     from insidetrack.surveys.services import invitations_send_due, survey_link
