@@ -1035,11 +1035,19 @@ def owner_world_generate(*, seed: int = 7, end: dt.date | None = None) -> dict[s
 
     Kept apart so the survey world's own invariants can be tested without these later changes
     (``generate(owner_world=False)``)."""
+    from insidetrack.network.models import Brand
+
     from .connected import connected_generate
     from .owner_issues import owner_issues_generate
     from .owner_portal import owner_portal_generate
     from .privacy import privacy_generate
+    from .users import create_demo_users
 
+    # The sign-ins first, so what their people do in these steps carries their names: the demo dealer's replies to
+    # owners are Sam Okafor's, the personal-data requests were processed by Helen Quarry (not "Inside Track").
+    brand = Brand.objects.order_by("pk").first()
+    if brand is not None:
+        create_demo_users(brand)
     counts: dict[str, int] = {}
     counts.update(connected_generate(seed=seed, end=end))
     counts.update(privacy_generate(seed=seed, end=end))
