@@ -32,6 +32,10 @@ def test_the_demo_has_processed_refused_and_open_requests(demo_world) -> None:
     assert set(erased.values_list("first_name", "email", "phone")) == {("", "", "")}
     completed = PrivacyRequest.objects.filter(kind="erasure", status="completed")
     assert all(request.rows_changed["surveys"] >= 1 and request.rows_changed["cases"] >= 1 for request in completed)
+    # Head office's demo sign-in did the work (its audit names a person), and the requests came from several dealers.
+    handled = PrivacyRequest.objects.exclude(status="requested")
+    assert set(handled.values_list("processed_by__email", flat=True)) == {"hq@insidetrack.demo"}
+    assert PrivacyRequest.objects.exclude(customer=None).values("customer__dealer").distinct().count() >= 3
     # A second run leaves the world alone.
     assert privacy_generate(seed=DEMO_SEED, end=DEMO_END) == {"privacy_requests": 0, "customers_erased": 0}
 
