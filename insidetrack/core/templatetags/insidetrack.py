@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import template
+from django.utils import dateformat, formats, timezone, translation
 
 register = template.Library()
 
@@ -32,3 +35,15 @@ def percent(value: float | None) -> str:
 def score_class(score: int) -> str:
     """Promoter, passive or detractor, for colouring a score badge."""
     return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+
+
+@register.filter
+def weekday_datetime(value: datetime | None) -> str:
+    """An appointment as the reader's language writes it: "Saturday 19 December 2026, 09:00", "Samstag, 19. Dezember
+    2026, 09:00". Django names only its standard formats in ``date``; this one is ``WEEKDAY_DATETIME_FORMAT`` in
+    ``insidetrack/formats/<language>/formats.py``."""
+    if value is None or value == "":
+        return ""
+    pattern = next((module.WEEKDAY_DATETIME_FORMAT for module in formats.get_format_modules(
+        lang=translation.get_language()) if hasattr(module, "WEEKDAY_DATETIME_FORMAT")), "l j F Y, H:i")
+    return dateformat.format(timezone.localtime(value) if timezone.is_aware(value) else value, pattern)

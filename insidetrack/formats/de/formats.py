@@ -3,3 +3,6 @@
 DATE_FORMAT = "j. F Y"
 SHORT_DATE_FORMAT = "j. N Y"
 DATETIME_FORMAT = "j. N Y, H:i"
+YEAR_MONTH_FORMAT = "N Y"
+SHORT_DATETIME_FORMAT = "D, j. N, H:i"
+WEEKDAY_DATETIME_FORMAT = "l, j. F Y, H:i"  # the weekday_datetime filter's (not a Django setting)
