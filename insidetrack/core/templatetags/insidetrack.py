@@ -37,13 +37,23 @@ def score_class(score: int) -> str:
     return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
 
 
+#: The weekday formats the filter below reads from ``insidetrack/formats/<language>/formats.py``, with the English
+#: pattern when a language has none. Django's ``date`` filter names only its own standard formats.
+WEEKDAY_FORMATS = {"long": ("WEEKDAY_DATETIME_FORMAT", "l j F Y, H:i"),
+                   "short": ("WEEKDAY_SHORT_DATETIME_FORMAT", "D j M Y, H:i"),
+                   "date": ("WEEKDAY_DATE_FORMAT", "D j M Y")}
+
+
 @register.filter
-def weekday_datetime(value: datetime | None) -> str:
-    """An appointment as the reader's language writes it: "Saturday 19 December 2026, 09:00", "Samstag, 19. Dezember
-    2026, 09:00". Django names only its standard formats in ``date``; this one is ``WEEKDAY_DATETIME_FORMAT`` in
-    ``insidetrack/formats/<language>/formats.py``."""
+def weekday_datetime(value: datetime | None, variant: str = "long") -> str:
+    """A moment with its weekday as the reader's language writes it: "Saturday 19 December 2026, 09:00" and
+    "Samstag, 19. Dezember 2026, 09:00" (``long``, appointments), "Sa, 19. Dez. 2026, 09:00" (``short``, timelines),
+    "Sa, 19. Dez. 2026" (``date``)."""
     if value is None or value == "":
         return ""
-    pattern = next((module.WEEKDAY_DATETIME_FORMAT for module in formats.get_format_modules(
-        lang=translation.get_language()) if hasattr(module, "WEEKDAY_DATETIME_FORMAT")), "l j F Y, H:i")
-    return dateformat.format(timezone.localtime(value) if timezone.is_aware(value) else value, pattern)
+    name, fallback = WEEKDAY_FORMATS[variant]
+    pattern = next((getattr(module, name) for module in formats.get_format_modules(lang=translation.get_language())
+                    if hasattr(module, name)), fallback)
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return dateformat.format(value, pattern)

@@ -5,4 +5,7 @@ SHORT_DATE_FORMAT = "j N Y"
 DATETIME_FORMAT = "j N Y, H:i"
 YEAR_MONTH_FORMAT = "N Y"
 SHORT_DATETIME_FORMAT = "D j N, H:i"
-WEEKDAY_DATETIME_FORMAT = "l j F Y, H:i"  # the weekday_datetime filter's (not a Django setting)
+# Read by the weekday_datetime template filter (not Django settings).
+WEEKDAY_DATETIME_FORMAT = "l j F Y, H:i"
+WEEKDAY_SHORT_DATETIME_FORMAT = "D j N Y, H:i"
+WEEKDAY_DATE_FORMAT = "D j N Y"
