@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.security import HttpBearer
 
 from insidetrack.core.actor import Actor
 
-from .models import ApiToken
+from . import services
 from .selectors import actor_for_api_token
 
 
@@ -20,8 +19,5 @@ class ApiTokenAuth(HttpBearer):
         if found is None:
             return None
         actor, api_token = found
-        # A cheap conditional update: at most one write per token per minute, whatever the request rate.
-        ApiToken.objects.filter(pk=api_token.pk).exclude(
-            last_used_at__gte=timezone.now() - timezone.timedelta(minutes=1)
-        ).update(last_used_at=timezone.now())
+        services.api_token_mark_used(token_pk=api_token.pk)
         return actor

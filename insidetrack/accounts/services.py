@@ -61,6 +61,14 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
+def api_token_mark_used(*, token_pk: int, now: datetime | None = None) -> None:
+    """Record that a token was used: a conditional update, so at most one write per token per minute whatever the
+    request rate (head office reads "last used" to find tokens nobody needs any more)."""
+    now = now or clock.now()
+    ApiToken.objects.filter(pk=token_pk).exclude(last_used_at__gte=now - timedelta(minutes=1)).update(
+        last_used_at=now)
+
+
 # --------------------------------------------------------------------------------------------------------------------
 # Owners' one-time sign-in links: errors
 

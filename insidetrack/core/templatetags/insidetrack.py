@@ -51,6 +51,9 @@ def weekday_datetime(value: datetime | None, variant: str = "long") -> str:
     "Sa, 19. Dez. 2026" (``date``)."""
     if value is None or value == "":
         return ""
+    if variant not in WEEKDAY_FORMATS:
+        raise template.TemplateSyntaxError(f"weekday_datetime: unknown variant {variant!r}; use one of "
+                                           f"{', '.join(WEEKDAY_FORMATS)}")
     name, fallback = WEEKDAY_FORMATS[variant]
     pattern = next((getattr(module, name) for module in formats.get_format_modules(lang=translation.get_language())
                     if hasattr(module, name)), fallback)

@@ -37,3 +37,10 @@ def test_no_appointment_is_an_empty_string_and_a_plain_date_has_no_time_zone():
     assert template.render(Context({"at": None})) == ""
     with translation.override("en"):
         assert template.render(Context({"at": dt.date(2026, 12, 19)})) == "Sat 19 Dec 2026"
+
+
+def test_an_unknown_variant_names_the_ones_there_are():
+    from django.template import TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError, match="long, short, date"):
+        Template('{% load insidetrack %}{{ at|weekday_datetime:"medium" }}').render(Context({"at": SATURDAY}))

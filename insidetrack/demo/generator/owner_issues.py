@@ -96,20 +96,17 @@ def _dealer_actor(customer: Customer, *, manager: bool) -> Actor:
                  region_id=customer.dealer.region_id, dealer_id=customer.dealer_id)
 
 
-#: Service advisors who sign the generated replies: the world is generated before the demo's sign-ins exist, so the
-#: replies have no account behind them. The demo dealer's is its service sign-in (Sam Okafor, created afterwards).
+#: Service advisors who sign the generated replies at dealers with no staff account (the demo's sign-ins exist only at
+#: the demo dealer): owners read a person's name, not the dealer's twice.
 ADVISORS = ("Hannah Brooks", "Lukas Brandt", "Camille Roux", "Oliver Grant", "Julia Hoffmann", "Thomas Girard")
-DEMO_DEALER_ADVISOR = "Sam Okafor"
 
 
 def _sign_replies(cases: list[Case], rng: random.Random) -> None:
-    """Owners read who answered them ("Hannah Brooks · Aurelia Leeds"); a reply with no account behind it gets the
-    dealer's advisor's name."""
-    demo = demo_dealer(cases[0].brand) if cases else None
+    """Give each dealer's replies that have no account behind them one advisor's name ("Hannah Brooks · Aurelia
+    Leeds")."""
     by_dealer: dict[int, str] = {}
     for case in cases:
-        name = by_dealer.setdefault(case.dealer_id, DEMO_DEALER_ADVISOR if demo and case.dealer_id == demo.pk
-                                    else rng.choice(ADVISORS))
+        name = by_dealer.setdefault(case.dealer_id, rng.choice(ADVISORS))
         CaseMessage.objects.filter(case=case, from_owner=False, author_name="").update(author_name=name)
 
 

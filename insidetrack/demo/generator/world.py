@@ -1044,7 +1044,7 @@ def owner_world_generate(*, seed: int = 7, end: dt.date | None = None) -> dict[s
     from .users import create_demo_users
 
     # The sign-ins first, so what their people do in these steps carries their names: the demo dealer's replies to
-    # owners are Sam Okafor's, the personal-data requests were processed by Helen Quarry (not "Inside Track").
+    # owners are its principal's, the personal-data requests were processed by Helen Quarry (not "Inside Track").
     brand = Brand.objects.order_by("pk").first()
     if brand is not None:
         create_demo_users(brand)
